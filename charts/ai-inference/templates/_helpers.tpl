@@ -1,0 +1,173 @@
+{{/* Chart name, overridable with nameOverride. */}}
+{{- define "ai-inference.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Full name of the release's objects: fullnameOverride, else the release name when it already
+contains the chart name, else "<release>-<chart>". Truncated to 63 characters (DNS label).
+*/}}
+{{- define "ai-inference.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := include "ai-inference.name" . }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+A derived object name: an explicit name, else "<fullname>-<suffix>".
+{{ include "ai-inference.nameFor" (dict "name" .Values.configMapName "suffix" "config" "context" $) }}
+*/}}
+{{- define "ai-inference.nameFor" -}}
+{{- if .name }}
+{{- .name }}
+{{- else }}
+{{- printf "%s-%s" (include "ai-inference.fullname" .context) .suffix | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+
+{{/* Chart label value: name-version, "+" replaced (not allowed in label values). */}}
+{{- define "ai-inference.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Pod selector labels (immutable on a Deployment): selectorLabels, else name + instance. */}}
+{{- define "ai-inference.selectorLabels" -}}
+{{- toYaml (.Values.selectorLabels | default (dict "app.kubernetes.io/name" (include "ai-inference.name" .) "app.kubernetes.io/instance" .Release.Name)) }}
+{{- end }}
+
+{{/* Labels on every object: the recommended app.kubernetes.io set, the selector labels and commonLabels. */}}
+{{- define "ai-inference.labels" -}}
+{{- $labels := dict
+  "helm.sh/chart" (include "ai-inference.chart" .)
+  "app.kubernetes.io/name" (include "ai-inference.name" .)
+  "app.kubernetes.io/instance" .Release.Name
+  "app.kubernetes.io/managed-by" .Release.Service
+  "app.kubernetes.io/part-of" "ai-inference"
+}}
+{{- with .Chart.AppVersion }}
+{{- $_ := set $labels "app.kubernetes.io/version" (regexReplaceAll "[^-A-Za-z0-9_.]" . "_" | trunc 63 | trimSuffix "-") }}
+{{- end }}
+{{- toYaml (merge (include "ai-inference.selectorLabels" . | fromYaml) $labels .Values.commonLabels) }}
+{{- end }}
+
+{{/* Standard metadata of a namespaced object: name, namespace, labels. Usage: include "ai-inference.metadata" (dict "name" $name "context" $) */}}
+{{- define "ai-inference.metadata" -}}
+name: {{ .name }}
+namespace: {{ .context.Release.Namespace }}
+labels:
+  {{- include "ai-inference.labels" .context | nindent 2 }}
+{{- end }}
+
+{{/* ServiceAccount used by the pods. */}}
+{{- define "ai-inference.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "ai-inference.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* Server image: registry/repository, then @digest when set, else :tag (the GPU tag when GPU is on, else the tag, else appVersion). */}}
+{{- define "ai-inference.image" -}}
+{{- $repo := .Values.image.repository }}
+{{- with .Values.image.registry }}
+{{- $repo = printf "%s/%s" . $repo }}
+{{- end }}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" $repo .Values.image.digest }}
+{{- else }}
+{{- $tag := default .Chart.AppVersion .Values.image.tag }}
+{{- if and .Values.gpu.enabled .Values.gpu.imageTag }}
+{{- $tag = .Values.gpu.imageTag }}
+{{- end }}
+{{- printf "%s:%s" $repo $tag }}
+{{- end }}
+{{- end }}
+
+{{/* Object names. */}}
+{{- define "ai-inference.configMapName" -}}
+{{- include "ai-inference.nameFor" (dict "name" .Values.configMapName "suffix" "config" "context" .) }}
+{{- end }}
+
+{{- define "ai-inference.serviceName" -}}
+{{- default (include "ai-inference.fullname" .) .Values.service.name }}
+{{- end }}
+
+{{- define "ai-inference.ingressName" -}}
+{{- default (include "ai-inference.fullname" .) .Values.ingress.name }}
+{{- end }}
+
+{{- define "ai-inference.secretProviderClassName" -}}
+{{- include "ai-inference.nameFor" (dict "name" .Values.secrets.csi.name "suffix" "kv" "context" .) }}
+{{- end }}
+
+{{/*
+The Secret that secrets.env reads from and that is mounted in native mode:
+native: existingSecret, else the rendered Secret; csi: the Secret synced from Key Vault.
+*/}}
+{{- define "ai-inference.secretName" -}}
+{{- if eq .Values.secrets.provider "csi" }}
+{{- include "ai-inference.nameFor" (dict "name" .Values.secrets.csi.syncSecret.name "suffix" "kv-sync" "context" .) }}
+{{- else if .Values.secrets.native.existingSecret }}
+{{- .Values.secrets.native.existingSecret }}
+{{- else }}
+{{- include "ai-inference.nameFor" (dict "name" .Values.secrets.native.name "suffix" "secrets" "context" .) }}
+{{- end }}
+{{- end }}
+
+{{/* "true" when the chart renders a native Secret from values. */}}
+{{- define "ai-inference.rendersSecret" -}}
+{{- if and (eq .Values.secrets.provider "native") .Values.secrets.native.data (not .Values.secrets.native.existingSecret) }}true{{ end }}
+{{- end }}
+
+{{/* "true" when pods mount a secrets volume (a native Secret, or Key Vault through CSI). */}}
+{{- define "ai-inference.mountsSecrets" -}}
+{{- if or (eq .Values.secrets.provider "csi") .Values.secrets.native.data .Values.secrets.native.existingSecret }}true{{ end }}
+{{- end }}
+
+{{/* "true" when more than one pod can run at once (replicas >= 2 or an HPA). */}}
+{{- define "ai-inference.multiReplica" -}}
+{{- if or .Values.autoscaling.enabled (gt (int .Values.replicaCount) 1) }}true{{ end }}
+{{- end }}
+
+{{/* Key of a Key Vault object in the mount and in the synced Secret: its alias, else its name. */}}
+{{- define "ai-inference.objectKey" -}}
+{{- default .objectName .objectAlias }}
+{{- end }}
+
+{{/*
+Environment of the server container: every `config` key from the chart's ConfigMap, every `secrets.env`
+entry from the Secret, HF_HOME when a model cache is mounted, then `extraEnv`.
+*/}}
+{{- define "ai-inference.env" -}}
+{{- $configMap := include "ai-inference.configMapName" . }}
+{{- range $name := keys .Values.config | sortAlpha }}
+- name: {{ $name }}
+  valueFrom:
+    configMapKeyRef:
+      name: {{ $configMap }}
+      key: {{ $name }}
+{{- end }}
+{{- $secret := include "ai-inference.secretName" . }}
+{{- range $name, $key := .Values.secrets.env }}
+- name: {{ $name }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: {{ $key }}
+{{- end }}
+{{- if .Values.modelCache.enabled }}
+- name: HF_HOME
+  value: {{ .Values.modelCache.mountPath }}
+{{- end }}
+{{- with .Values.extraEnv }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
