@@ -1,0 +1,108 @@
+"""Validate rendered objects strictly (unknown fields are errors) against Kubernetes and CRD JSON schemas, offline.
+
+Built-in kinds use the `*-local-strict` schemas bundled with kubernetes-validate (one directory per Kubernetes
+minor). Its `validate()` re-reads and re-parses the schema files on every call, so this module loads each
+directory's `_definitions.json` once into a `referencing` registry and keeps one compiled validator per
+(version, apiVersion, kind). Custom resources use the schemas in tests/schemas/ (generated from tests/crds/ by
+scripts/crd_to_schema.py). A kind with no schema is an error, never a silent skip.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import jsonschema
+import referencing
+from referencing.jsonschema import DRAFT202012
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+# Kubernetes minors AKS supports (standard + LTS) when this was written; every object is checked against each.
+KUBE_VERSIONS: tuple[str, ...] = ("1.31", "1.32", "1.33", "1.34", "1.35", "1.36")
+CRD_SCHEMA_DIR = Path(__file__).resolve().parents[1] / "schemas"
+
+_LOCK = threading.RLock()
+
+
+def _bundled_dir(version: str) -> Any:
+    root = resources.files("kubernetes_validate") / "kubernetes-json-schema"
+    return root / f"v{version}.0-local-strict"
+
+
+@cache
+def _registry(version: str) -> referencing.Registry[Any]:
+    directory = _bundled_dir(version)
+    definitions = json.loads((directory / "_definitions.json").read_text(encoding="utf-8"))
+    resource = referencing.Resource.from_contents(definitions, default_specification=DRAFT202012)
+    return referencing.Registry().with_resource(definitions["$id"], resource)
+
+
+def _schema_file_name(api_version: str, kind: str) -> str:
+    # kubernetes-validate's naming: rbac.authorization.k8s.io/v1 -> rbac-v1; v1 -> v1
+    group_version = re.sub(r"^([^./]*)(?:\.[^/]*)?/", r"\1-", api_version)
+    return f"{kind.lower()}-{group_version}.json"
+
+
+@cache
+def _crd_validators() -> dict[tuple[str, str], jsonschema.protocols.Validator]:
+    validators: dict[tuple[str, str], jsonschema.protocols.Validator] = {}
+    for path in sorted(CRD_SCHEMA_DIR.glob("*.json")):
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        jsonschema.Draft202012Validator.check_schema(schema)
+        validator = jsonschema.Draft202012Validator(schema)
+        kind = schema["properties"]["kind"]["enum"][0]
+        for api_version in schema["properties"]["apiVersion"]["enum"]:
+            validators[(api_version, kind)] = validator
+    return validators
+
+
+@cache
+def validator_for(version: str, api_version: str, kind: str) -> jsonschema.protocols.Validator:
+    """The compiled strict validator of `kind` in `api_version` for Kubernetes `version` (e.g. "1.33")."""
+    with _LOCK:
+        crd = _crd_validators().get((api_version, kind))
+        if crd is not None:
+            return crd
+        path = _bundled_dir(version) / _schema_file_name(api_version, kind)
+        if not path.is_file():
+            msg = f"no schema for {api_version} {kind} in Kubernetes {version} (and none in tests/schemas/)"
+            raise LookupError(msg)
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        return jsonschema.Draft202012Validator(schema, registry=_registry(version))
+
+
+def _where(error: jsonschema.ValidationError) -> str:
+    return "/".join(str(p) for p in error.absolute_path) or "(root)"
+
+
+def schema_errors(obj: Mapping[str, Any], version: str) -> list[str]:
+    """Readable strict-schema violations of one object for Kubernetes `version`; empty when valid."""
+    name = f"{obj.get('kind')}/{obj.get('metadata', {}).get('name')}"
+    try:
+        validator = validator_for(version, str(obj.get("apiVersion")), str(obj.get("kind")))
+    except LookupError as err:
+        return [f"{name}: {err}"]
+    errors = sorted(validator.iter_errors(obj), key=lambda e: list(map(str, e.absolute_path)))
+    out = []
+    for error in errors:
+        # oneOf/anyOf errors hide the useful part in their context: report the deepest one
+        leaf = error
+        while leaf.context:
+            leaf = max(leaf.context, key=lambda e: len(e.absolute_path))
+        out.append(f"{name} (k8s {version}) at {_where(leaf)}: {leaf.message}")
+    return out
+
+
+def crd_schema_sources() -> dict[str, str]:
+    """File name -> `$comment` (provenance) of each CRD schema in tests/schemas/."""
+    return {
+        path.name: json.loads(path.read_text(encoding="utf-8")).get("$comment", "")
+        for path in sorted(CRD_SCHEMA_DIR.glob("*.json"))
+    }
