@@ -144,7 +144,7 @@ native: existingSecret, else the rendered Secret; csi: the Secret synced from Ke
 
 {{/*
 Environment of the server container: every `config` key from the chart's ConfigMap, every `secrets.env`
-entry from the Secret, HF_HOME when a model cache is mounted, then `extraEnv`.
+entry from the Secret, HOME=/tmp (unless set elsewhere), HF_HOME when a model cache is mounted, then `extraEnv`.
 */}}
 {{- define "ai-inference.env" -}}
 {{- $configMap := include "ai-inference.configMapName" . }}
@@ -162,6 +162,13 @@ entry from the Secret, HF_HOME when a model cache is mounted, then `extraEnv`.
     secretKeyRef:
       name: {{ $secret }}
       key: {{ $key }}
+{{- end }}
+{{- $userNames := concat (keys .Values.config) (keys .Values.secrets.env) }}
+{{- range $e := .Values.extraEnv }}{{ $userNames = append $userNames $e.name }}{{ end }}
+{{- if not (has "HOME" $userNames) }}
+{{- /* The pods run as an arbitrary UID with a read-only root: give libraries that write ~/.cache a writable home. */}}
+- name: HOME
+  value: /tmp
 {{- end }}
 {{- if .Values.modelCache.enabled }}
 - name: HF_HOME
