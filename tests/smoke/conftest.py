@@ -1,0 +1,79 @@
+"""Fixtures of the smoke tier.
+
+The cluster comes from pytest-helm-charts' `kube_cluster` fixture, which reads the kubeconfig from `--kube-config`
+or $KUBECONFIG (`nox -s smoke` brings up the local kwok cluster and sets it). API calls use the official
+`kubernetes` client built from that kubeconfig; helm is $HELM_BIN (default .tools/bin/helm4).
+
+Without a kubeconfig every smoke test is skipped. Tests marked `kubelet` need real kubelets (kind): they run when
+the cluster has no kwok-managed node, or when SMOKE_REAL_KUBELET=1, and are skipped on kwok.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+import pytest
+from kubernetes import config as kube_config_loader
+
+from .kube import TIMINGS, Helm, Kube
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from pytest_helm_charts.clusters import Cluster
+
+
+def _has_kubeconfig(config: pytest.Config) -> bool:
+    return bool(config.getoption("kube_config", default=None) or os.environ.get("KUBECONFIG"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if _has_kubeconfig(config):
+        return
+    skip = pytest.mark.skip(reason="smoke tier needs a cluster: set KUBECONFIG or run `nox -s smoke`")
+    for item in items:
+        if item.get_closest_marker("smoke"):
+            item.add_marker(skip)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if TIMINGS:
+        terminalreporter.section("helm install to all pods Ready")
+        for name, seconds in sorted(TIMINGS.items()):
+            terminalreporter.write_line(f"{name:<24} {seconds:6.2f} s")
+
+
+@pytest.fixture(scope="module")
+def kube(kube_cluster: Cluster) -> Kube:
+    path = kube_cluster.kube_config_path
+    assert path, "kube_cluster has no kubeconfig path"
+    api = kube_config_loader.new_client_from_config(config_file=path)  # type: ignore[no-untyped-call]
+    return Kube(api, path)
+
+
+@pytest.fixture(scope="module")
+def helm(kube: Kube) -> Helm:
+    return Helm(kube.kubeconfig)
+
+
+@pytest.fixture(scope="module")
+def real_kubelet(kube: Kube) -> bool:
+    """True on clusters whose pods really run (kind, AKS); False on kwok."""
+    if os.environ.get("SMOKE_REAL_KUBELET") in {"0", "1"}:
+        return os.environ["SMOKE_REAL_KUBELET"] == "1"
+    return not kube.is_kwok()
+
+
+@pytest.fixture(autouse=True)
+def _skip_kubelet_tests_on_kwok(request: pytest.FixtureRequest) -> None:
+    if request.node.get_closest_marker("kubelet") and not request.getfixturevalue("real_kubelet"):
+        pytest.skip("needs real kubelets (kind or AKS; kwok runs no containers): set SMOKE_REAL_KUBELET=1")
+
+
+@pytest.fixture
+def namespace(kube: Kube, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A new namespace enforcing Pod Security "restricted", deleted after the test."""
+    name = kube.create_namespace(request.node.originalname[5:21].replace("_", "-"))
+    yield name
+    kube.delete_namespace(name)

@@ -1,0 +1,229 @@
+"""Every values/*.yaml installs into a Pod Security "restricted" namespace and behaves on an AKS-shaped cluster.
+
+All releases are installed in parallel by one module fixture (each in its own new namespace, deleted at the end);
+the tests then check one property each, per values file.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from kubernetes import client
+
+from .kube import (
+    ACCELERATOR,
+    AGENTPOOL,
+    CSI_DRIVER,
+    GPU_POOL,
+    GPU_RESOURCE,
+    INGRESS_CLASSES,
+    INSTANCE,
+    REAL_KUBELET_IMAGE_SETS,
+    TIMINGS,
+    VALUES_DIR,
+    Helm,
+    Install,
+    Kube,
+    assert_installed,
+    dig,
+    helm_install,
+    items,
+    load_values,
+    strict_server_dry_run,
+    wait_for,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+pytestmark = pytest.mark.smoke
+
+VALUES = sorted(VALUES_DIR.glob("*.yaml"))
+
+
+@dataclass
+class Release:
+    values_file: Path
+    name: str
+    namespace: str
+    dry_run: str = ""  # output of a failed strict server-side dry run, empty when it passed
+    install: Install | None = None
+    values: dict[str, Any] = field(default_factory=dict)  # computed values of the deployed revision
+
+    def require_installed(self) -> None:
+        if self.install is None or self.install.returncode != 0 or self.install.failed_create:
+            pytest.fail(f"{self.values_file.name} did not install (see test_install[{self.values_file.stem}])")
+
+
+def _prerequisites(kube: Kube, namespace: str, values: dict[str, Any]) -> None:
+    """Objects a values file expects to exist already (secrets.native.existingSecret)."""
+    existing = dig(values, "secrets.native.existingSecret")
+    if existing and dig(values, "secrets.provider", "native") == "native":
+        keys = set((dig(values, "secrets.env") or {}).values()) or {"placeholder"}
+        body = client.V1Secret(
+            metadata=client.V1ObjectMeta(name=existing), string_data={k: "smoke-not-a-secret" for k in keys}
+        )
+        kube.core.create_namespaced_secret(namespace, body)
+
+
+def _install(kube: Kube, helm: Helm, release: Release, real_kubelet: bool) -> Release:
+    values = load_values(release.values_file)
+    _prerequisites(kube, release.namespace, values)
+    sets = REAL_KUBELET_IMAGE_SETS if real_kubelet else ()
+    args = Helm.value_args([release.values_file], sets)
+    dry = strict_server_dry_run(
+        kube.kubeconfig, release.namespace, helm.template(release.name, release.namespace, args)
+    )
+    if dry.returncode != 0 or "would violate PodSecurity" in dry.stderr:
+        release.dry_run = dry.stderr + dry.stdout
+    release.install = helm_install(kube, helm, release.name, release.namespace, args, timeout=90)
+    if release.install.returncode == 0:
+        TIMINGS[release.values_file.stem] = release.install.seconds
+        release.values = helm.values(release.name, release.namespace)
+    return release
+
+
+def _needs_csi_driver(path: Path, real_kubelet: bool) -> bool:
+    """csi pods start on real kubelets only with the Secrets Store CSI driver and a reachable Key Vault."""
+    return real_kubelet and dig(load_values(path), "secrets.provider") == "csi"
+
+
+@pytest.fixture(scope="module")
+def releases(kube: Kube, helm: Helm, real_kubelet: bool) -> Iterator[dict[str, Release]]:
+    out = {
+        path.stem: Release(path, name=path.stem, namespace=kube.create_namespace(path.stem[:14].rstrip("-")))
+        for path in VALUES
+        if not _needs_csi_driver(path, real_kubelet)
+    }
+    try:
+        with ThreadPoolExecutor(max_workers=len(out)) as pool:
+            list(pool.map(lambda r: _install(kube, helm, r, real_kubelet), out.values()))
+        yield out
+    finally:
+        for rel in out.values():
+            kube.delete_namespace(rel.namespace)
+
+
+@pytest.fixture(params=[p.stem for p in VALUES])
+def release(request: pytest.FixtureRequest, releases: dict[str, Release]) -> Release:
+    if request.param not in releases:
+        pytest.skip("csi mode needs the Secrets Store CSI driver and a Key Vault on real kubelets")
+    return releases[request.param]
+
+
+def test_values_files_exist() -> None:
+    assert VALUES, "no values/*.yaml to install"
+
+
+def test_strict_server_side_validation(release: Release) -> None:
+    """`helm template | kubectl apply --dry-run=server --validate=strict`: unknown fields and Pod Security fail."""
+    assert not release.dry_run, release.dry_run
+
+
+def test_install(kube: Kube, helm: Helm, release: Release) -> None:
+    """`helm install --wait` succeeds without any pod being rejected, and the release is deployed at revision 1."""
+    assert release.install is not None
+    assert_installed(release.install)
+    status = helm.status(release.name, release.namespace)
+    assert status["info"]["status"] == "deployed"
+    assert status["version"] == 1
+
+
+def test_pods_created_and_ready(kube: Kube, release: Release) -> None:
+    release.require_installed()
+    dep = kube.rolled_out(release.namespace, release.name)
+    pods = kube.pods_of(release.namespace, dep)
+    assert len(pods) == dep.spec.replicas, [p.metadata.name for p in pods]
+    assert all(kube.pod_ready(p) for p in pods), [(p.metadata.name, p.status.phase) for p in pods]
+    assert not kube.failed_create(release.namespace)
+
+
+def test_node_pools(kube: Kube, release: Release) -> None:
+    """GPU pods run only on the GPU pool and request GPUs; CPU pods never land on a GPU node."""
+    release.require_installed()
+    nodes = kube.nodes()
+    dep = kube.rolled_out(release.namespace, release.name)
+    gpu = bool(dig(release.values, "gpu.enabled"))
+    for pod in kube.pods_of(release.namespace, dep):
+        labels = nodes[pod.spec.node_name].metadata.labels
+        where = f"{pod.metadata.name} on {pod.spec.node_name} (pool {labels.get(AGENTPOOL)})"
+        if gpu:
+            assert labels.get(AGENTPOOL) == GPU_POOL, where
+            limits = pod.spec.containers[0].resources.limits or {}
+            assert int(limits.get(GPU_RESOURCE, 0)) >= 1, f"{where}: no {GPU_RESOURCE} limit"
+        else:
+            assert labels.get(AGENTPOOL) != GPU_POOL, where
+            assert ACCELERATOR not in labels, where
+
+
+def test_service_endpoints(kube: Kube, release: Release) -> None:
+    """The Service has one ready EndpointSlice endpoint per replica, each pointing at one of the release's pods."""
+    release.require_installed()
+    services = items(kube.core.list_namespaced_service(release.namespace, label_selector=f"{INSTANCE}={release.name}"))
+    assert len(services) == 1, [s.metadata.name for s in services]
+    svc = services[0].metadata.name
+
+    def probe() -> tuple[set[str], set[str]] | None:
+        dep = kube.rolled_out(release.namespace, release.name)
+        pods = {p.metadata.name for p in kube.pods_of(release.namespace, dep) if kube.pod_ready(p)}
+        slices = items(
+            kube.discovery.list_namespaced_endpoint_slice(
+                release.namespace, label_selector=f"kubernetes.io/service-name={svc}"
+            )
+        )
+        ready = {
+            ep.target_ref.name
+            for s in slices
+            for ep in s.endpoints or []
+            if ep.conditions and ep.conditions.ready and ep.target_ref
+        }
+        return (ready, pods) if ready == pods and len(pods) == dep.spec.replicas else None
+
+    wait_for(f"ready endpoints of Service {svc} for every replica", probe)
+
+
+def test_ingress_class(kube: Kube, release: Release) -> None:
+    release.require_installed()
+    if not dig(release.values, "ingress.enabled"):
+        pytest.skip("ingress disabled")
+    found = items(
+        kube.networking.list_namespaced_ingress(release.namespace, label_selector=f"{INSTANCE}={release.name}")
+    )
+    assert len(found) == 1
+    want = dig(release.values, "ingress.className") or INGRESS_CLASSES[dig(release.values, "ingress.controller")]
+    assert found[0].spec.ingress_class_name == want
+    # the class exists on the cluster (the AKS add-on / AGIC class)
+    kube.networking.read_ingress_class(want)
+
+
+def test_csi_secret_provider_class(kube: Kube, release: Release) -> None:
+    """csi mode: the SecretProviderClass exists and the pods mount it through the Secrets Store CSI driver."""
+    release.require_installed()
+    if dig(release.values, "secrets.provider") != "csi":
+        pytest.skip("secrets.provider is not csi")
+    spcs: list[dict[str, Any]] = kube.custom.list_namespaced_custom_object(
+        "secrets-store.csi.x-k8s.io", "v1", release.namespace, "secretproviderclasses"
+    )["items"]  # type: ignore[index]  # the client types custom objects as `object`
+    names = {s["metadata"]["name"] for s in spcs}
+    assert len(names) == 1, names
+    spc = spcs[0]
+    assert spc["spec"]["provider"] == "azure"
+    assert spc["spec"]["parameters"]["keyvaultName"] == dig(release.values, "secrets.csi.keyvaultName")
+    dep = kube.rolled_out(release.namespace, release.name)
+    for pod in kube.pods_of(release.namespace, dep):
+        csi = [v.csi for v in pod.spec.volumes or [] if v.csi]
+        assert any(
+            c.driver == CSI_DRIVER and (c.volume_attributes or {}).get("secretProviderClass") in names for c in csi
+        ), f"{pod.metadata.name} has no {CSI_DRIVER} volume for {names}"
+
+
+def test_helm_test(helm: Helm, release: Release) -> None:
+    """`helm test` passes. On kwok the hook pod is completed by the helm-test-complete Stage
+    (scripts/cluster/kwok-stages.yaml): that shows the hook renders, is admitted under "restricted" and is
+    scheduled, not that the Service answers; the `kubelet` tests and kind cover real traffic."""
+    release.require_installed()
+    helm.run("test", release.name, "-n", release.namespace, "--timeout", "90s")
