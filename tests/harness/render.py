@@ -72,11 +72,14 @@ def set_path(target: dict[str, Any], dotted: str, value: Any) -> None:
 
 
 def deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
-    """Merge `over` into a copy of `base` the way helm merges values files (maps merge, everything else replaces)."""
+    """Merge `over` into a copy of `base` the way helm merges values files: maps merge, `null` deletes the key,
+    everything else replaces."""
     out: dict[str, Any] = dict(base)
     for key, value in over.items():
         current = out.get(key)
-        if isinstance(current, dict) and isinstance(value, dict):
+        if value is None:
+            out.pop(key, None)
+        elif isinstance(current, dict) and isinstance(value, dict):
             out[key] = deep_merge(current, value)
         else:
             out[key] = value
@@ -221,6 +224,12 @@ def _compiled_jsonpath(expr: str) -> Any:
         return _JSONPATH_CACHE[expr]
 
 
+def templates_use_kube_version(chart_dir: Path = CHART_DIR) -> bool:
+    """Whether any template reads `.Capabilities.KubeVersion` (then output can differ per Kubernetes minor)."""
+    templates = (p for p in (chart_dir / "templates").rglob("*") if p.is_file())
+    return any("Capabilities.KubeVersion" in p.read_text(encoding="utf-8") for p in templates)
+
+
 def chart_digest(chart_dir: Path) -> str:
     """Digest of every file in the chart, so an edited template invalidates the cache."""
     digest = hashlib.sha256()
@@ -313,6 +322,10 @@ class Renderer:
         if proc.returncode != 0:
             raise RenderError(cmd, proc.returncode, proc.stderr)
         return parse_manifest(request, proc.stdout, request.merged_values(self.chart_dir))
+
+    def render_uncached(self, request: RenderRequest) -> Manifest:
+        """Run helm for `request` even if it was rendered before (determinism checks)."""
+        return self._run(request)
 
     def submit(self, request: RenderRequest) -> Future[Manifest]:
         """Start (or reuse) the render of `request`."""
