@@ -97,7 +97,7 @@ def resolve_ref(root: Mapping[str, Any], node: Mapping[str, Any]) -> Mapping[str
 
 def is_free_form(node: Mapping[str, Any]) -> bool:
     """True for a map schema without named properties (labels, annotations, passed-through objects)."""
-    return "properties" not in node and node.get("additionalProperties", True) is not False
+    return "properties" not in node and ("patternProperties" in node or node.get("additionalProperties", True) is not False)
 
 
 def leaf_paths(values: Mapping[str, Any], schema: Mapping[str, Any]) -> Iterator[tuple[str, ...]]:
