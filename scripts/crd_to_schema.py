@@ -26,6 +26,7 @@ from typing import Any
 
 import yaml
 
+ROOT = Path(__file__).resolve().parents[1]
 OBJECT_META: dict[str, Any] = {
     "type": "object",
     "description": "Strict subset of ObjectMeta a chart may render (added by scripts/crd_to_schema.py).",
@@ -120,7 +121,9 @@ def main(argv: list[str] | None = None) -> int:
         for doc in yaml.safe_load_all(text):
             if not doc or doc.get("kind") != "CustomResourceDefinition":
                 continue
-            for filename, schema in convert(doc, header, path.as_posix(), aliases).items():
+            resolved = path.resolve()
+            source = resolved.relative_to(ROOT).as_posix() if resolved.is_relative_to(ROOT) else path.as_posix()
+            for filename, schema in convert(doc, header, source, aliases).items():
                 target = args.out / filename
                 rendered = json.dumps(schema, indent=1, sort_keys=True) + "\n"
                 if args.check:

@@ -1,0 +1,219 @@
+"""values.yaml, values.schema.json and the templates agree: every key typed, described, defaulted and used."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from harness.render import CHART_DIR, REPO_ROOT, chart_values_files
+from harness.template_refs import is_used, read_exceptions, template_references
+from harness.values_doc import is_free_form, leaf_paths, parse_doc_comments, resolve_ref, schema_node
+
+SCHEMA_PATH = CHART_DIR / "values.schema.json"
+VALUES_PATH = CHART_DIR / "values.yaml"
+EXCEPTIONS_PATH = REPO_ROOT / "tests" / "values-exceptions.txt"
+# Maps whose keys are free (labels, annotations, settings) and Kubernetes objects passed through as they are.
+FREE_FORM = {
+    ("commonLabels",),
+    ("selectorLabels",),
+    ("config",),
+    ("podLabels",),
+    ("podAnnotations",),
+    ("nodeSelector",),
+    ("affinity",),
+    ("resources", "requests"),
+    ("resources", "limits"),
+    ("gpu", "nodeSelector"),
+    ("secrets", "env"),
+    ("secrets", "native", "data"),
+    ("serviceAccount", "annotations"),
+    ("service", "annotations"),
+    ("ingress", "annotations"),
+    ("autoscaling", "behavior"),
+    ("serviceMonitor", "labels"),
+}
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return loaded
+
+
+@pytest.fixture(scope="module")
+def values() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load(VALUES_PATH.read_text(encoding="utf-8"))
+    return loaded
+
+
+def get(values: dict[str, Any], path: tuple[str, ...]) -> Any:
+    node: Any = values
+    for key in path:
+        node = node[key]
+    return node
+
+
+def test_schema_is_valid_draft07(schema: dict[str, Any]) -> None:
+    assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
+    jsonschema.Draft7Validator.check_schema(schema)
+
+
+def test_values_yaml_validates(schema: dict[str, Any], values: dict[str, Any]) -> None:
+    errors = [f"{'.'.join(map(str, e.absolute_path))}: {e.message}" for e in jsonschema.Draft7Validator(schema).iter_errors(values)]
+    assert not errors, "\n".join(errors)
+
+
+@pytest.mark.parametrize("path", chart_values_files(), ids=lambda p: p.stem)
+def test_values_files_validate(schema: dict[str, Any], values: dict[str, Any], path: Path) -> None:
+    """Each scenario file merged over values.yaml (null deletes a key, as in helm) is valid."""
+    from harness.render import deep_merge  # noqa: PLC0415
+
+    merged = deep_merge(values, yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    errors = [f"{'.'.join(map(str, e.absolute_path))}: {e.message}" for e in jsonschema.Draft7Validator(schema).iter_errors(merged)]
+    assert not errors, "\n".join(errors)
+
+
+def test_every_leaf_has_a_described_schema_entry(schema: dict[str, Any], values: dict[str, Any]) -> None:
+    problems = []
+    for path in leaf_paths(values, schema):
+        node = schema_node(schema, path)
+        if node is None:
+            problems.append(f"{'.'.join(path)}: no schema entry")
+        elif not str(node.get("description", "")).strip():
+            problems.append(f"{'.'.join(path)}: schema entry has no description")
+    assert not problems, "\n".join(problems)
+
+
+def test_descriptions_are_the_doc_comments(schema: dict[str, Any]) -> None:
+    problems = []
+    for path, doc in parse_doc_comments(VALUES_PATH).items():
+        node = schema_node(schema, path)
+        if node is None:
+            problems.append(f"{'.'.join(path)} (values.yaml:{doc.line}): documented but not in the schema")
+        elif node.get("description") != doc.text:
+            problems.append(f"{'.'.join(path)}: description {node.get('description')!r} != comment {doc.text!r}")
+    assert not problems, "\n".join(problems) + "\n(run: python scripts/sync_values_schema.py)"
+
+
+def test_defaults_equal_values_yaml(schema: dict[str, Any], values: dict[str, Any]) -> None:
+    problems = []
+
+    def walk(node: dict[str, Any], value: Any, path: tuple[str, ...]) -> None:
+        if path and node.get("default", value) != value:
+            problems.append(f"{'.'.join(path)}: default {node.get('default')!r} != values.yaml {value!r}")
+        if path and "default" not in node:
+            problems.append(f"{'.'.join(path)}: no default")
+        if isinstance(value, dict):
+            for key, sub in value.items():
+                child = node.get("properties", {}).get(key)
+                if child is not None:
+                    walk(child, sub, (*path, key))
+
+    walk(schema, values, ())
+    assert not problems, "\n".join(problems) + "\n(run: python scripts/sync_values_schema.py)"
+
+
+def test_defaults_and_examples_validate_against_their_own_schema(schema: dict[str, Any]) -> None:
+    problems = []
+
+    def walk(node: Any, where: str) -> None:
+        if isinstance(node, dict):
+            resolved = dict(node)
+            samples = ([node["default"]] if "default" in node else []) + list(node.get("examples", []))
+            for sample in samples:
+                sub_schema = {**resolved, "definitions": schema["definitions"]}
+                sub_schema.pop("default", None)
+                for error in jsonschema.Draft7Validator(sub_schema).iter_errors(sample):
+                    problems.append(f"{where}: {sample!r}: {error.message}")
+            for key, value in node.items():
+                if key not in {"default", "examples", "enum", "const"}:
+                    walk(value, f"{where}/{key}")
+        elif isinstance(node, list):
+            for index, item in enumerate(node):
+                walk(item, f"{where}/{index}")
+
+    walk(schema["properties"], "#/properties")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_object_is_closed_except_free_form_maps(schema: dict[str, Any]) -> None:
+    """additionalProperties: false on every object with named properties; the free-form maps are exactly FREE_FORM."""
+    problems = []
+    free = set()
+
+    def walk(node: dict[str, Any], path: tuple[str, ...]) -> None:
+        node = dict(resolve_ref(schema, node))
+        for part in node.get("allOf", []):
+            node.update(resolve_ref(schema, part))
+        if node.get("type") == "object" or "properties" in node:
+            if "properties" in node and node.get("additionalProperties") is not False:
+                problems.append(f"{'.'.join(path)}: has properties but additionalProperties is not false")
+            if "properties" not in node and is_free_form(node):
+                free.add(path)
+        for key, child in node.get("properties", {}).items():
+            walk(child, (*path, key))
+        items = node.get("items")
+        if isinstance(items, dict):
+            walk(items, (*path, "[]"))
+
+    walk(schema, ())
+    assert schema.get("additionalProperties") is False
+    assert not problems, "\n".join(problems)
+    # list items passed through as Kubernetes objects (metrics, extraFrom, ...) are free-form too
+    unexpected = {p for p in free if "[]" not in p} - FREE_FORM
+    assert not unexpected, f"free-form maps not in FREE_FORM: {sorted(unexpected)}"
+
+
+def test_enums_and_constraints_the_brief_requires(schema: dict[str, Any]) -> None:
+    def node(dotted: str) -> dict[str, Any]:
+        found = schema_node(schema, tuple(dotted.split(".")))
+        assert found is not None, dotted
+        merged = dict(found)
+        for part in found.get("allOf", []):
+            merged.update(resolve_ref(schema, part))
+        return merged
+
+    assert node("secrets.provider")["enum"] == ["native", "csi"]
+    assert node("ingress.controller")["enum"] == ["nginx", "agic"]
+    assert set(node("strategy.type")["enum"]) == {"RollingUpdate", "Recreate"}
+    assert set(node("modelCache.type")["enum"]) == {"emptyDir", "existingClaim", "pvc"}
+    assert set(node("ingress.agic.backendProtocol")["enum"]) == {"http", "https"}
+    assert node("gpu.count")["minimum"] == 1
+    assert node("autoscaling.minReplicas")["minimum"] == 1
+    assert node("replicaCount")["minimum"] == 0
+    for port in ("containerPort", "service.port"):
+        assert (node(port)["minimum"], node(port)["maximum"]) == (1, 65535)
+    objects = schema_node(schema, ("secrets", "csi", "objects"))
+    assert objects is not None
+    assert objects["items"]["properties"]["objectType"]["enum"] == ["secret", "key", "cert"]
+
+
+def test_every_value_is_used_by_a_template(schema: dict[str, Any], values: dict[str, Any]) -> None:
+    refs = template_references(sorted(p for p in (CHART_DIR / "templates").rglob("*") if p.is_file()))
+    exceptions = read_exceptions(EXCEPTIONS_PATH)
+    leaves = {".".join(p): p for p in leaf_paths(values, schema)}
+    unused = [dotted for dotted, path in leaves.items() if not is_used(path, refs) and dotted not in exceptions]
+    assert not unused, f"values no template reads (use them, or list them with a reason in {EXCEPTIONS_PATH.name}): {unused}"
+    stale = [k for k in exceptions if k not in leaves or is_used(leaves[k], refs)]
+    assert not stale, f"stale entries in {EXCEPTIONS_PATH.name}: {stale}"
+    missing_reason = [k for k, reason in exceptions.items() if not reason]
+    assert not missing_reason, f"exceptions without a reason: {missing_reason}"
+
+
+def test_crd_schemas_match_tests_crds() -> None:
+    """tests/schemas/*.json are what scripts/crd_to_schema.py makes of tests/crds/ today."""
+    import importlib.util  # noqa: PLC0415
+
+    spec = importlib.util.spec_from_file_location("crd_to_schema", REPO_ROOT / "scripts" / "crd_to_schema.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    crds = sorted(str(p) for p in (REPO_ROOT / "tests" / "crds").glob("*.yaml"))
+    args = [*crds, "--out", str(REPO_ROOT / "tests" / "schemas"), "--alias-group", "monitoring.coreos.com=azmonitoring.coreos.com", "--check"]
+    assert module.main(args) == 0, "tests/schemas is out of date: run scripts/crd_to_schema.py (see tests/schemas/README.md)"
