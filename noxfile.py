@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -66,3 +67,97 @@ def goldens(session: nox.Session) -> None:
     bin_dir = install_tools(session)
     session.env["HELM_BIN"] = str(bin_dir / "helm4")
     session.run("pytest", "tests/render/test_goldens.py", "--update-goldens", *session.posargs)
+
+
+# --- cluster tier (scripts/cluster.sh: local kwok cluster; scripts/kind-cluster.sh: kind) -----------------------
+
+CLUSTER_SH = ("bash", "scripts/cluster.sh")
+
+
+def _cluster(session: nox.Session) -> tuple[str, bool]:
+    """The kubeconfig to test against: the caller's $KUBECONFIG, else the local kwok cluster (tools built and
+    cluster brought up here when needed). Also returns whether this call created the local cluster."""
+    if os.environ.get("KUBECONFIG"):
+        session.log(f"using KUBECONFIG={os.environ['KUBECONFIG']}")
+        return os.environ["KUBECONFIG"], False
+    session.run("bash", "scripts/cluster-tools/build.sh", external=True)
+    was_up = session.run(*CLUSTER_SH, "kubeconfig", external=True, silent=True, success_codes=[0, 1])
+    session.run(*CLUSTER_SH, "up", external=True)
+    out = session.run(*CLUSTER_SH, "kubeconfig", external=True, silent=True)
+    kubeconfig = str(out).strip().splitlines()[-1]
+    session.env["KUBECONFIG"] = kubeconfig
+    return kubeconfig, not str(was_up or "").strip().endswith("kubeconfig.yaml")
+
+
+@nox.session
+def smoke(session: nox.Session) -> None:
+    """The cluster tier: pytest tests/smoke against $KUBECONFIG, or against the local kwok cluster, which is
+    built if needed, brought up, and torn down afterwards (also on failure) unless it was already running or
+    SMOKE_KEEP_CLUSTER=1."""
+    session.install("-r", REQUIREMENTS)
+    bin_dir = install_tools(session)
+    session.env["HELM_BIN"] = os.environ.get("HELM_BIN", str(bin_dir / "helm4"))
+    _, created = _cluster(session)
+    try:
+        session.run("pytest", "tests/smoke", *session.posargs)
+    finally:
+        if created and os.environ.get("SMOKE_KEEP_CLUSTER") != "1":
+            session.run(*CLUSTER_SH, "down", external=True)
+
+
+@nox.session
+def deploy(session: nox.Session) -> None:
+    """`nox -s deploy -- <env>`: helm upgrade --install values/<env>.yaml (default dev) into namespace
+    ai-inference-<env> of $KUBECONFIG or the local kwok cluster, wait, and show each pod's node and node pool.
+    The local cluster keeps running afterwards (`bash scripts/cluster.sh down` removes it)."""
+    env = session.posargs[0] if session.posargs else "dev"
+    values = ROOT / "values" / f"{env}.yaml"
+    if not values.is_file():
+        session.error(f"no values/{env}.yaml; choose one of: {', '.join(v.stem for v in VALUES)}")
+    bin_dir = install_tools(session)
+    helm = os.environ.get("HELM_BIN", str(bin_dir / "helm4"))
+    kubeconfig, _ = _cluster(session)
+    namespace = f"ai-inference-{env}"
+    kubectl = (str(bin_dir / "kubectl"), "--kubeconfig", kubeconfig)
+    found = session.run(
+        *kubectl, "get", "namespace", namespace, "-o", "name", external=True, silent=True, success_codes=[0, 1]
+    )
+    if not str(found or "").strip().startswith("namespace/"):
+        session.run(*kubectl, "create", "namespace", namespace, external=True)
+    pss = [f"pod-security.kubernetes.io/{mode}=restricted" for mode in ("enforce", "warn", "audit")]
+    session.run(*kubectl, "label", "namespace", namespace, *pss, "--overwrite", external=True)
+    session.run(
+        helm,
+        "upgrade",
+        "--install",
+        "ai-inference",
+        str(CHART),
+        "-f",
+        str(values),
+        "-n",
+        namespace,
+        "--kubeconfig",
+        kubeconfig,
+        "--wait",
+        "--timeout",
+        "180s",
+        external=True,
+    )
+    nodes = json.loads(str(session.run(*kubectl, "get", "nodes", "-o", "json", external=True, silent=True)))
+    pools = {
+        n["metadata"]["name"]: n["metadata"].get("labels", {}).get("kubernetes.azure.com/agentpool", "-")
+        for n in nodes["items"]
+    }
+    selector = "app.kubernetes.io/instance=ai-inference"
+    out = session.run(
+        *kubectl, "get", "pods", "-n", namespace, "-l", selector, "-o", "json", external=True, silent=True
+    )
+    session.log(f"{'POD':<44} {'PHASE':<10} {'NODE':<34} POOL")
+    for pod in json.loads(str(out))["items"]:
+        node = pod["spec"].get("nodeName", "-")
+        session.log(
+            f"{pod['metadata']['name']:<44} {pod['status'].get('phase', '?'):<10} {node:<34} {pools.get(node, '-')}"
+        )
+    if not os.environ.get("KUBECONFIG"):
+        session.log(f"cluster left running: export KUBECONFIG={kubeconfig}")
+        session.log("tear it down with: bash scripts/cluster.sh down")

@@ -16,6 +16,8 @@ name=${KWOK_CLUSTER_NAME:-ai-inference}
 export KWOK_WORKDIR=$root/.tools/kwok
 cluster_dir=$KWOK_WORKDIR/clusters/$name
 kubeconfig=$cluster_dir/kubeconfig.yaml
+# kwokctl adds/removes a context in this file (default ~/.kube/config); keep it under .tools.
+contexts=$KWOK_WORKDIR/contexts.yaml
 manifests=$root/scripts/cluster
 
 # kwokctl looks kubectl up on PATH and would download one otherwise: use the pinned one.
@@ -75,7 +77,7 @@ up() {
     stages=$KWOK_WORKDIR/stages.yaml
     write_stages "$stages"
     # --kube-admission is on by default: Pod Security admission enforces namespace labels.
-    # --kubeconfig '' keeps kwokctl away from ~/.kube/config.
+    # --kubeconfig keeps kwokctl away from ~/.kube/config.
     "$bin/kwokctl" create cluster --name "$name" --runtime binary \
       --etcd-binary "$bin/etcd" \
       --kube-apiserver-binary "$bin/kube-apiserver" \
@@ -84,7 +86,7 @@ up() {
       --kwok-controller-binary "$bin/kwok" \
       --kube-admission=true \
       --config "$stages" \
-      --kubeconfig '' \
+      --kubeconfig "$contexts" \
       --wait 60s >&2
   fi
   shape
@@ -98,7 +100,7 @@ down() {
   local kwokctl=$root/.tools/cluster/kwokctl pid
   if [[ -d $cluster_dir ]]; then
     if [[ -x $kwokctl ]]; then
-      "$kwokctl" delete cluster --name "$name" --kubeconfig '' >&2 || true
+      "$kwokctl" delete cluster --name "$name" --kubeconfig "$contexts" >&2 || true
     fi
     # Whatever kwokctl left running (or all of it, without kwokctl): stop by recorded pid.
     for pid in "$cluster_dir"/pids/*.pid; do
