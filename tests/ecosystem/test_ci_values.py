@@ -7,6 +7,7 @@ Fix with `python3 scripts/sync_ci_values.py`.
 from __future__ import annotations
 
 import importlib.util
+import sys
 import os
 from types import ModuleType
 
@@ -17,6 +18,7 @@ def sync_module() -> ModuleType:
     spec = importlib.util.spec_from_file_location("sync_ci_values", ROOT / "scripts" / "sync_ci_values.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
     spec.loader.exec_module(module)
     return module
 

@@ -1,0 +1,39 @@
+"""Architecture pictures: one per values file in docs/diagrams (PNG, SVG and the DOT source), and not stale."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from .support import ROOT, tool, values_files
+
+DIAGRAMS = ROOT / "docs" / "diagrams"
+
+
+def diagram_module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("diagram", ROOT / "scripts" / "diagram.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("values", values_files(), ids=lambda p: p.name)
+def test_picture_per_values_file(values: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for ext in ("dot", "svg", "png"):
+        picture = DIAGRAMS / f"{values.stem}.{ext}"
+        assert picture.is_file() and picture.stat().st_size > 0, f"missing {picture} (run nox -s diagrams)"
+    assert (DIAGRAMS / f"{values.stem}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    monkeypatch.setenv("HELM_BIN", tool("helm4"))
+    assert diagram_module().draw(values, DIAGRAMS, check=True), f"{values.stem}.dot is stale: run nox -s diagrams"
+
+
+def test_no_orphan_pictures() -> None:
+    stems = {p.stem for p in values_files()}
+    orphans = sorted(p.name for p in DIAGRAMS.iterdir() if p.stem not in stems)
+    assert not orphans, f"pictures without a values file: {orphans}"

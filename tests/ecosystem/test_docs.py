@@ -1,0 +1,161 @@
+"""Chart docs and metadata: README drift against helm-docs, its required content, Chart.yaml and CHANGELOG.md."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from .support import CHART, ROOT, chart_meta, run, tool, values_files
+
+# One place for the generator's arguments (also in the README's contributor note and .pre-commit-config.yaml).
+HELM_DOCS_ARGS = ["--template-files", "README.md.gotmpl", "--sort-values-order", "file"]
+REGENERATE = ".tools/bin/helm-docs --chart-search-root charts " + " ".join(HELM_DOCS_ARGS)
+
+# Parameters whose description helm-docs cannot read yet, with the values.yaml fix. Goal: empty; stale entries fail.
+KNOWN_UNDOCUMENTED: dict[str, str] = {
+    "image.registry": "helm-docs takes ' --attach-acr' in the comment for a `key -- description` separator; "
+    "write the flag without a space before it, e.g. '(attached with `az aks update`, flag `--attach-acr`)'",
+}
+
+
+def generate(tmp_path: Path) -> Path:
+    """Run helm-docs on a copy of the chart; return the generated README."""
+    charts = tmp_path / "charts"
+    shutil.copytree(CHART, charts / CHART.name, symlinks=True)
+    (charts / CHART.name / "README.md").unlink(missing_ok=True)
+    run([tool("helm-docs"), "--chart-search-root", str(charts), *HELM_DOCS_ARGS, "--log-level", "warning"])
+    return charts / CHART.name / "README.md"
+
+
+def test_readme_is_up_to_date(tmp_path: Path) -> None:
+    generated = generate(tmp_path).read_text()
+    committed = (CHART / "README.md").read_text() if (CHART / "README.md").exists() else ""
+    if generated != committed:
+        diff = run(["diff", "-u", str(CHART / "README.md"), str(generate(tmp_path / "again"))], check=False).stdout
+        pytest.fail(f"charts/ai-inference/README.md is stale; regenerate with:\n  {REGENERATE}\n{diff[:6000]}")
+
+
+def parameter_rows() -> dict[str, str]:
+    readme = (CHART / "README.md").read_text()
+    rows: dict[str, str] = {}
+    table = readme[readme.index("## Values") :]
+    for line in table.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 4 and cells[1] in {"string", "int", "bool", "object", "list", "float"}:
+            rows[cells[0]] = cells[-1]
+    return rows
+
+
+def test_every_parameter_is_described() -> None:
+    rows = parameter_rows()
+    assert len(rows) > 50, "the parameters table looks truncated"
+    undocumented = {key for key, description in rows.items() if not description}
+    new = sorted(undocumented - set(KNOWN_UNDOCUMENTED))
+    stale = sorted(set(KNOWN_UNDOCUMENTED) - undocumented)
+    assert not new, f"parameters without a description (add a `# --` comment in values.yaml): {new}"
+    assert not stale, f"now documented, remove from KNOWN_UNDOCUMENTED: {stale}"
+
+
+REQUIRED_TEXT = [
+    # the toggles
+    "gpu:\n  enabled: true",
+    "provider: csi",
+    "controller: agic",
+    "controller: nginx",
+    # AKS prerequisites per mode
+    "az aks update -g <rg> -n <cluster> --attach-acr",
+    "--enable-addons azure-keyvault-secrets-provider",
+    "--enable-secret-rotation --rotation-poll-interval",
+    "--enable-oidc-issuer --enable-workload-identity",
+    "az identity federated-credential create",
+    "--subject system:serviceaccount:<ns>:<sa>",
+    "az aks approuting enable",
+    "az aks approuting update",
+    "--enable-kv --attach-kv",
+    "-a ingress-appgw",
+    "--node-taints sku=gpu:NoSchedule",
+    # troubleshooting
+    "az aks check-acr",
+    "Insufficient nvidia.com/gpu",
+    "untolerated taint",
+    "didn't match Pod's node affinity/selector",
+    "azure.workload.identity/use",
+    "413",
+    "504",
+    "request-timeout",
+    "Reloader",
+    # OCI / ACR
+    "az acr login --name <registry>",
+    "helm push ai-inference-0.1.0.tgz oci://<registry>.azurecr.io/helm",
+    "oci://<registry>.azurecr.io/helm/ai-inference --version 0.1.0",
+    # notes
+    "Gateway API",
+    "November 2026",
+    "## Scanner exceptions",
+    "helm-docs",
+    "module proxy",
+]
+
+
+@pytest.mark.parametrize("text", REQUIRED_TEXT)
+def test_readme_covers(text: str) -> None:
+    assert text in (CHART / "README.md").read_text()
+
+
+def test_readme_links_a_picture_per_values_file() -> None:
+    readme = (CHART / "README.md").read_text()
+    for values in values_files():
+        for ext in ("png", "svg"):
+            assert f"(../../docs/diagrams/{values.stem}.{ext})" in readme, f"no {ext} link for {values.name}"
+    linked = set(re.findall(r"\(\.\./\.\./docs/diagrams/([^)]+)\)", readme))
+    missing = sorted(name for name in linked if not (ROOT / "docs" / "diagrams" / name).is_file())
+    assert not missing, f"README links pictures that do not exist (run nox -s diagrams): {missing}"
+
+
+# --- Chart.yaml and CHANGELOG.md ------------------------------------------------------------------------------------
+
+
+def annotation_list(meta: dict[str, Any], key: str) -> list[dict[str, str]]:
+    value = yaml.safe_load(meta["annotations"][key])
+    assert isinstance(value, list), f"{key} must be a YAML list in a string"
+    return value
+
+
+def test_chart_metadata() -> None:
+    meta = chart_meta()
+    assert meta["apiVersion"] == "v2"
+    assert meta["kubeVersion"] == ">=1.31.0-0"
+    assert meta["appVersion"] and meta["maintainers"] and meta["sources"] and meta["keywords"] and meta["home"]
+    assert meta["annotations"]["artifacthub.io/license"] == "Apache-2.0"
+
+
+def test_artifacthub_images_match_the_defaults() -> None:
+    meta = chart_meta()
+    defaults = yaml.safe_load((CHART / "values.yaml").read_text())
+    image = defaults["image"]
+    server = f"{image['registry']}/{image['repository']}:{image['tag'] or meta['appVersion']}"
+    listed = {entry["image"] for entry in annotation_list(meta, "artifacthub.io/images")}
+    assert listed == {server, defaults["helmTest"]["image"]}
+
+
+def test_artifacthub_changes_and_changelog_agree() -> None:
+    meta = chart_meta()
+    changes = annotation_list(meta, "artifacthub.io/changes")
+    kinds = {"added", "changed", "deprecated", "removed", "fixed", "security"}
+    assert changes and all(c["kind"] in kinds and c["description"] for c in changes)
+    changelog = (CHART / "CHANGELOG.md").read_text()
+    assert "## [Unreleased]" in changelog
+    assert re.search(rf"^## \[{re.escape(str(meta['version']))}\]", changelog, re.MULTILINE), (
+        f"CHANGELOG.md has no section for version {meta['version']}"
+    )
+
+
+def test_readme_generator_is_pinned() -> None:
+    installer = (ROOT / "scripts" / "install_go_tools.py").read_text()
+    assert '"github.com/norwoodj/helm-docs/cmd/helm-docs", "v1.14.2"' in installer
+    assert "helm-docs v1.14.2" in (CHART / "README.md").read_text()

@@ -1,0 +1,123 @@
+"""OCI round trip: helm package, push to a real OCI registry on loopback, pull / show / template it back, compare.
+
+The registry is CNCF distribution (`registry`, built by scripts/install_go_tools.py) with filesystem storage in a
+temp directory, plain HTTP on a free 127.0.0.1 port; it is stopped at the end. Both helm 3 and helm 4.
+The same commands with `oci://<registry>.azurecr.io/helm` (after `az acr login`) publish to Azure Container Registry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+import subprocess
+import tarfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from .support import CHART, HELMS, NAMESPACE, RELEASE, VALUES_DIR, chart_meta, run, tool
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """host:port of a distribution registry serving on loopback for this module."""
+    root = tmp_path_factory.mktemp("registry")
+    port = free_port()
+    config = root / "config.yml"
+    config.write_text(
+        yaml.safe_dump(
+            {
+                "version": 0.1,
+                "log": {"level": "warn"},
+                "storage": {"filesystem": {"rootdirectory": str(root / "data")}, "delete": {"enabled": True}},
+                "http": {"addr": f"127.0.0.1:{port}", "secret": "ecosystem-test-only"},
+            }
+        )
+    )
+    env = {**os.environ, "OTEL_SDK_DISABLED": "true", "OTEL_TRACES_EXPORTER": "none"}
+    log = (root / "registry.log").open("w")
+    proc = subprocess.Popen([tool("registry"), "serve", str(config)], stdout=log, stderr=subprocess.STDOUT, env=env)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/v2/", timeout=2) as resp:  # noqa: S310
+                    if resp.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError):
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"registry did not start: {(root / 'registry.log').read_text()[-2000:]}")
+            time.sleep(0.2)
+        yield f"127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def helm_env(home: Path) -> dict[str, str]:
+    """A helm with its own config, cache and registry credentials (no login needed: the registry has no auth)."""
+    return {
+        **os.environ,
+        "HELM_CONFIG_HOME": str(home / "config"),
+        "HELM_CACHE_HOME": str(home / "cache"),
+        "HELM_DATA_HOME": str(home / "data"),
+        "HELM_REGISTRY_CONFIG": str(home / "registry.json"),
+    }
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("helm", HELMS)
+def test_oci_round_trip(helm: str, registry: str, tmp_path: Path) -> None:
+    binary, env = tool(helm), helm_env(tmp_path / "home")
+    meta = chart_meta()
+    name, version = meta["name"], meta["version"]
+    out = tmp_path / "package"
+    run([binary, "package", str(CHART), "-d", str(out)], env=env)
+    package = out / f"{name}-{version}.tgz"
+    assert package.is_file(), list(out.iterdir())
+    with tarfile.open(package) as tgz:
+        members = tgz.getnames()
+    assert f"{name}/Chart.yaml" in members and f"{name}/README.md" in members
+    assert not [m for m in members if m.startswith(f"{name}/ci/") or m.endswith(".gotmpl")], "ci/ or gotmpl packaged"
+
+    repo = f"oci://{registry}/helm/{helm}"
+    pushed = run([binary, "push", str(package), repo, "--plain-http"], env=env)
+    assert "Digest:" in pushed.stdout + pushed.stderr
+    ref = f"{repo}/{name}"
+
+    shown = run([binary, "show", "chart", ref, "--version", version, "--plain-http"], env=env).stdout
+    assert yaml.safe_load(shown) == yaml.safe_load(run([binary, "show", "chart", str(package)], env=env).stdout)
+
+    pulled_dir = tmp_path / "pulled"
+    pulled_dir.mkdir()
+    run([binary, "pull", ref, "--version", version, "--plain-http", "-d", str(pulled_dir)], env=env)
+    assert sha256(pulled_dir / package.name) == sha256(package), "the pulled package differs from the pushed one"
+
+    for values in [None, *sorted(VALUES_DIR.glob("*.yaml"))]:
+        extra = ["-f", str(values)] if values else []
+        common = ["template", RELEASE, "--namespace", NAMESPACE, *extra]
+        remote = run([binary, *common[:2], ref, *common[2:], "--version", version, "--plain-http"], env=env).stdout
+        local = run([binary, *common[:2], str(CHART), *common[2:]], env=env).stdout
+        assert remote == local, f"helm template from {ref} differs from the local chart ({values or 'defaults'})"
