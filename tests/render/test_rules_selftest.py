@@ -1,0 +1,153 @@
+"""Every generic check is seen failing: each rule and the schema validators run on a good render broken in memory
+(the chart itself is never broken). Guards against rules that silently pass everything."""
+
+from __future__ import annotations
+
+import copy
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from harness.cases import CLIENT_ID, TENANT_ID
+from harness.kube_schema import KUBE_VERSIONS, schema_errors
+from harness.render import Manifest, RenderRequest
+from harness.rules import RULES, check
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from harness.render import Obj, Renderer
+
+# A rich, valid scenario: GPU, Key Vault, nginx ingress, two replicas (PDB and spread), helm test pod.
+BASE = {
+    "gpu.enabled": True,
+    "replicaCount": 2,
+    "secrets.provider": "csi",
+    "secrets.csi.keyvaultName": "roo-kv",
+    "secrets.csi.tenantId": TENANT_ID,
+    "secrets.csi.clientId": CLIENT_ID,
+    "secrets.csi.objects": [{"objectName": "OpenAIKey", "objectType": "secret"}],
+    "ingress.enabled": True,
+    "ingress.hosts": ["vision.example.com"],
+    "serviceMonitor.enabled": True,
+}
+
+
+def deployment(m: Manifest) -> Obj:
+    return m.by_kind("Deployment")[0]
+
+
+def pod(m: Manifest) -> Obj:
+    return deployment(m)["spec"]["template"]["spec"]  # type: ignore[no-any-return]
+
+
+def server(m: Manifest) -> Obj:
+    return pod(m)["containers"][0]  # type: ignore[no-any-return]
+
+
+def add_hpa(m: Manifest) -> None:
+    name = deployment(m)["metadata"]["name"]
+    m.objects.append(
+        {
+            "apiVersion": "autoscaling/v2",
+            "kind": "HorizontalPodAutoscaler",
+            "metadata": {"name": name, "namespace": m.request.namespace, "labels": deployment(m)["metadata"]["labels"]},
+            "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": name}, "maxReplicas": 3},
+        }
+    )
+
+
+def duplicate_service(m: Manifest) -> None:
+    twin = copy.deepcopy(m.by_kind("Service")[0])
+    twin["metadata"]["name"] += "-twin"
+    m.objects.append(twin)
+
+
+def add_secret(m: Manifest) -> None:
+    m.objects.append(
+        {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "leak", "namespace": "inference"}, "stringData": {"k": "v"}}
+    )
+
+
+# rule -> (what is broken, how)
+BREAKAGES: dict[str, tuple[str, Callable[[Manifest], Any]]] = {
+    "pss-allow-privilege-escalation": ("allowPrivilegeEscalation unset", lambda m: server(m)["securityContext"].pop("allowPrivilegeEscalation")),
+    "pss-run-as-non-root": ("container runAsUser 0", lambda m: server(m)["securityContext"].update(runAsUser=0)),
+    "pss-capabilities": ("add NET_ADMIN", lambda m: server(m)["securityContext"]["capabilities"].update(add=["NET_ADMIN"])),
+    "pss-seccomp": ("pod seccomp Unconfined", lambda m: pod(m)["securityContext"].update(seccompProfile={"type": "Unconfined"})),
+    "pss-privileged": ("privileged container", lambda m: server(m)["securityContext"].update(privileged=True)),
+    "pss-host-namespaces-ports": ("hostNetwork", lambda m: pod(m).update(hostNetwork=True)),
+    "pss-volume-types": ("hostPath volume", lambda m: pod(m)["volumes"].append({"name": "h", "hostPath": {"path": "/"}})),
+    "pss-no-overrides": ("procMount Unmasked", lambda m: server(m)["securityContext"].update(procMount="Unmasked")),
+    "read-only-root-fs": ("writable root fs without opt-in", lambda m: server(m)["securityContext"].update(readOnlyRootFilesystem=False)),
+    "no-sa-token-automount": ("token automounted", lambda m: pod(m).update(automountServiceAccountToken=True)),
+    "resources": ("GPU in requests", lambda m: server(m)["resources"].setdefault("requests", {}).update({"nvidia.com/gpu": 1})),
+    "probes": ("startupProbe removed", lambda m: server(m).pop("startupProbe")),
+    "image-pinned": ("latest tag", lambda m: server(m).update(image="roo.azurecr.io/roo-vision:latest")),
+    "standard-labels": ("helm.sh/chart removed from the Service", lambda m: m.by_kind("Service")[0]["metadata"]["labels"].pop("helm.sh/chart")),
+    "selectors": ("helm.sh/chart in the Deployment selector", lambda m: deployment(m)["spec"]["selector"]["matchLabels"].update({"helm.sh/chart": "x"})),
+    "service-selectors-unique": ("second Service with the same selector", duplicate_service),
+    "namespace-rendered": ("ConfigMap without namespace", lambda m: m.by_kind("ConfigMap")[0]["metadata"].pop("namespace")),
+    "no-aks-labels": ("AKS label on the pod template", lambda m: deployment(m)["spec"]["template"]["metadata"]["labels"].update({"kubernetes.azure.com/x": "y"})),
+    "ha-pdb-spread": ("PDB removed", lambda m: m.objects.remove(m.by_kind("PodDisruptionBudget")[0])),
+    "hpa-no-replicas": ("HPA added, replicas kept", add_hpa),
+    "no-secret-material-csi": ("Secret with stringData in csi mode", add_secret),
+    "no-literal-secret-env": ("literal API key env", lambda m: server(m).setdefault("env", []).append({"name": "OPENAI_API_KEY", "value": "sk-12345678"})),
+    "no-null-fields": ("null targetPort", lambda m: m.by_kind("Service")[0]["spec"]["ports"][0].update(targetPort=None)),
+    "service-target-port": ("targetPort names no port", lambda m: m.by_kind("Service")[0]["spec"]["ports"][0].update(targetPort="nope")),
+}
+
+
+@pytest.fixture(scope="module")
+def base(renderer: Renderer) -> Manifest:
+    return renderer.render(RenderRequest.make(BASE))
+
+
+def broken(base: Manifest, breakage: Callable[[Manifest], Any]) -> Manifest:
+    copy_ = Manifest(request=base.request, text=base.text, objects=copy.deepcopy(base.objects), sources=list(base.sources), values=copy.deepcopy(base.values))
+    breakage(copy_)
+    return copy_
+
+
+def test_every_rule_has_a_breakage() -> None:
+    assert set(BREAKAGES) == set(RULES)
+
+
+@pytest.mark.parametrize("rule_name", sorted(RULES))
+def test_rule_catches_breakage(base: Manifest, rule_name: str) -> None:
+    assert check(base, rule_name) == [], "the base scenario must be clean"
+    what, breakage = BREAKAGES[rule_name]
+    violations = check(broken(base, breakage), rule_name)
+    assert violations, f"{rule_name} did not notice: {what}"
+    assert all(f"[{rule_name}]" in v and "/" in v for v in violations), violations
+
+
+def test_read_only_root_fs_opt_out_is_honoured(renderer: Renderer) -> None:
+    manifest = renderer.render(RenderRequest.make({"securityContext.readOnlyRootFilesystem": False}))
+    assert check(manifest, "read-only-root-fs") == []
+    assert server(manifest)["securityContext"]["readOnlyRootFilesystem"] is False
+
+
+@pytest.mark.parametrize("kube_version", KUBE_VERSIONS)
+def test_schema_rejects_unknown_and_mistyped_fields(base: Manifest, kube_version: str) -> None:
+    m = broken(base, lambda m: deployment(m)["spec"].update(replicass=2))
+    assert any("replicass" in e for e in schema_errors(deployment(m), kube_version))
+    m = broken(base, lambda m: server(m).update(ports=[{"containerPort": "http"}]))
+    assert schema_errors(deployment(m), kube_version)
+
+
+@pytest.mark.parametrize("kind", ["SecretProviderClass", "ServiceMonitor"])
+def test_crd_schemas_are_strict(base: Manifest, kind: str) -> None:
+    obj = copy.deepcopy(base.get(kind))
+    assert schema_errors(obj, "1.33") == []
+    obj["spec"]["unexpected"] = True
+    assert any("unexpected" in e for e in schema_errors(obj, "1.33"))
+    obj = copy.deepcopy(base.get(kind))
+    obj["metadata"]["lables"] = {}
+    assert any("lables" in e for e in schema_errors(obj, "1.33"))
+
+
+def test_unknown_kind_is_an_error_not_a_skip() -> None:
+    errors = schema_errors({"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"}}, "1.33")
+    assert errors
+    assert "no schema" in errors[0]
