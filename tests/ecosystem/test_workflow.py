@@ -1,0 +1,54 @@
+"""The users' chart-CI workflow (.github/workflows/chart-ci.yaml) cannot run here: actionlint checks it instead,
+with shellcheck on its `run:` scripts when shellcheck is installed (scripts/install_go_tools.py installs it)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from .support import ROOT, run, tool
+
+WORKFLOW = ROOT / ".github" / "workflows" / "chart-ci.yaml"
+
+
+def actionlint(path: Path) -> tuple[int, str]:
+    shellcheck = shutil.which("shellcheck") or ""
+    proc = run([tool("actionlint"), "-no-color", f"-shellcheck={shellcheck}", str(path)], cwd=ROOT, check=False)
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+def test_actionlint_passes() -> None:
+    code, output = actionlint(WORKFLOW)
+    assert code == 0, f"actionlint found problems in {WORKFLOW.relative_to(ROOT)}:\n{output}"
+
+
+def test_shellcheck_is_used() -> None:
+    if shutil.which("shellcheck") is None:
+        pytest.fail("shellcheck is not installed: run python3 scripts/install_go_tools.py shellcheck (as root)")
+
+
+def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
+    broken = tmp_path / ".github" / "workflows" / "chart-ci.yaml"
+    broken.parent.mkdir(parents=True)
+    broken.write_text(WORKFLOW.read_text().replace("runs-on: ubuntu-24.04", "runs-on: [ubuntu-24.04", 1))
+    assert actionlint(broken)[0] != 0
+
+
+def test_actions_are_pinned() -> None:
+    uses = re.findall(r"^\s*(?:-\s*)?uses:\s*(\S+)", WORKFLOW.read_text(), re.MULTILINE)
+    assert uses
+    unpinned = [u for u in uses if not re.fullmatch(r"[\w.-]+/[\w./-]+@(v\d+\.\d+\.\d+|[0-9a-f]{40})", u)]
+    assert not unpinned, f"pin actions to a full version or a commit: {unpinned}"
+
+
+def test_workflow_runs_the_tiers() -> None:
+    jobs = yaml.safe_load(WORKFLOW.read_text())["jobs"]
+    assert jobs["render"]["strategy"]["matrix"]["helm"] == ["helm3", "helm4"]
+    scripts = {name: "\n".join(s.get("run", "") for s in job["steps"]) for name, job in jobs.items()}
+    assert "nox -s lint" in scripts["lint"]
+    assert "nox -s ecosystem" in scripts["ecosystem"]
+    assert "scripts/kind-cluster.sh up" in scripts["smoke-kind"] and "nox -s smoke" in scripts["smoke-kind"]
