@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""Figures of the cluster tier, measured on a throw-away kwok cluster named `ai-inference-bench` (the normal
+`ai-inference` cluster, if running, is left alone):
+
+  1. build time of the cluster binaries: the figure recorded by the last scripts/cluster-tools/build.sh run
+     (.tools/cluster/build-time), or, with --cold-build, a fresh build into an empty temporary TOOLS_DIR with an
+     empty GOCACHE (tens of minutes on 2 cores; Go modules already in GOMODCACHE are not downloaded again);
+  2. cluster boot time: `scripts/cluster.sh up` (processes started, nodes Ready, CRDs established);
+  3. `helm install --wait` to all pods Ready, per values/*.yaml, one at a time, each in a new namespace;
+  4. with --smoke: the wall time of `pytest tests/smoke` against that cluster (run this script with a Python
+     that has tests/requirements.txt, e.g. `.nox/smoke/bin/python scripts/bench_cluster.py --smoke`).
+
+No figure here is asserted anywhere; they are for the README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".tools" / "bin"
+CLUSTER = "ai-inference-bench"
+PSS = [f"pod-security.kubernetes.io/{mode}=restricted" for mode in ("enforce", "warn", "audit")]
+
+
+def run(*args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> str:
+    proc = subprocess.run(args, input=stdin, capture_output=True, text=True, env=env, cwd=ROOT, check=False)
+    if proc.returncode != 0:
+        sys.exit(f"{' '.join(args)} failed:\n{proc.stderr}{proc.stdout}")
+    return proc.stdout
+
+
+def timed(*args: str, env: dict[str, str] | None = None) -> tuple[float, str]:
+    start = time.monotonic()
+    out = run(*args, env=env)
+    return time.monotonic() - start, out
+
+
+def build_figure(cold: bool) -> None:
+    build = str(ROOT / "scripts" / "cluster-tools" / "build.sh")
+    if cold:
+        with tempfile.TemporaryDirectory(prefix="cluster-tools-") as tmp:
+            env = dict(os.environ, TOOLS_DIR=tmp, GOCACHE=str(Path(tmp) / "gocache"))
+            print("cold build into an empty TOOLS_DIR and GOCACHE (this takes a while) ...", flush=True)
+            seconds, _ = timed(build, env=env)
+        print(f"cold build of the cluster binaries: {seconds / 60:.1f} min ({seconds:.0f} s)")
+        return
+    record = ROOT / ".tools" / "cluster" / "build-time"
+    if record.exists():
+        print(f"last build of the cluster binaries: {record.read_text().strip()}")
+        print("  (cold only if GOCACHE was empty then; measure a cold build with --cold-build)")
+    else:
+        print("no recorded build time: run scripts/cluster-tools/build.sh, or --cold-build")
+
+
+def install_figures(kubeconfig: str, helm: str) -> None:
+    kubectl = [str(BIN / "kubectl"), "--kubeconfig", kubeconfig]
+    for values in sorted((ROOT / "values").glob("*.yaml")):
+        ns = f"bench-{values.stem}"
+        run(*kubectl, "create", "namespace", ns)
+        run(*kubectl, "label", "namespace", ns, *PSS)
+        # staging reads an existing Secret
+        run(*kubectl, "-n", ns, "create", "secret", "generic", "roo-vision-staging-secrets", "--from-literal=k=v")
+        args = ["install", values.stem, str(ROOT / "charts" / "ai-inference"), "-f", str(values), "-n", ns]
+        seconds, _ = timed(helm, *args, "--kubeconfig", kubeconfig, "--wait", "--timeout", "120s")
+        print(f"  {values.stem:<22} {seconds:5.2f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cold-build", action="store_true", help="measure a cold build (empty GOCACHE)")
+    parser.add_argument("--smoke", action="store_true", help="also time pytest tests/smoke on the bench cluster")
+    opts = parser.parse_args()
+    helm = os.environ.get("HELM_BIN", str(BIN / "helm4"))
+    cluster_sh = str(ROOT / "scripts" / "cluster.sh")
+    env = dict(os.environ, KWOK_CLUSTER_NAME=CLUSTER)
+
+    build_figure(opts.cold_build)
+    run(str(ROOT / "scripts" / "cluster-tools" / "build.sh"))
+    run(cluster_sh, "down", env=env)
+    try:
+        seconds, out = timed(cluster_sh, "up", env=env)
+        kubeconfig = out.strip().splitlines()[-1]
+        print(f"cluster boot (kwokctl create + AKS shape, nodes Ready): {seconds:.1f} s")
+        print("helm install --wait to all pods Ready:")
+        install_figures(kubeconfig, helm)
+        if opts.smoke:
+            smoke_env = dict(os.environ, KUBECONFIG=kubeconfig, HELM_BIN=helm)
+            pytest = (sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/smoke")
+            seconds, _ = timed(*pytest, env=smoke_env)
+            print(f"smoke tier (pytest tests/smoke): {seconds:.1f} s")
+    finally:
+        run(cluster_sh, "down", env=env)
+
+
+if __name__ == "__main__":
+    main()
