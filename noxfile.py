@@ -196,7 +196,7 @@ def ecosystem(session: nox.Session) -> None:
 
 @nox.session
 def diagrams(session: nox.Session) -> None:
-    """Redraw docs/diagrams/<env>.{dot,svg,png} from values/*.yaml (Graphviz dot; apt-get install graphviz if missing)."""
+    """Redraw docs/diagrams/<env>.{dot,svg,png} from values/*.yaml (Graphviz dot, installed with apt-get if missing)."""
     session.install("pyyaml==6.0.4")
     bin_dir = install_tools(session)
     session.run("python", "scripts/install_go_tools.py", "dot", silent=True)

@@ -105,7 +105,8 @@ def build(title: str, docs: list[dict[str, Any]]) -> str:  # noqa: PLR0912, PLR0
     g = Graph()
     g.lines += [
         "digraph architecture {",
-        f"  graph [rankdir=LR, fontname=Helvetica, fontsize=12, labelloc=t, label={q(title)}, nodesep=0.35, ranksep=0.6];",
+        f"  graph [rankdir=LR, fontname=Helvetica, fontsize=12, labelloc=t, label={q(title)},",
+        "    nodesep=0.35, ranksep=0.6];",
         "  node [fontname=Helvetica, fontsize=10, style=filled, fillcolor=white];",
         "  edge [fontname=Helvetica, fontsize=9];",
     ]
@@ -114,7 +115,7 @@ def build(title: str, docs: list[dict[str, Any]]) -> str:  # noqa: PLR0912, PLR0
     # Azure services outside the cluster
     g.open("azure", "Azure", AZURE, "dashed")
     image = str(container["image"])
-    g.node("acr", f"Container registry\n{image.split('/')[0]}", shape="cylinder", color=AZURE)
+    g.node("acr", f"Container registry\n{image.split('/', maxsplit=1)[0]}", shape="cylinder", color=AZURE)
     controller = None
     if ingress is not None:
         annotations = ingress["metadata"].get("annotations") or {}
@@ -131,16 +132,28 @@ def build(title: str, docs: list[dict[str, Any]]) -> str:  # noqa: PLR0912, PLR0
         params = spc["spec"].get("parameters", {})
         objects = yaml.safe_load(params.get("objects", "array: []")).get("array", [])
         names = [str(yaml.safe_load(o).get("objectName")) for o in objects]
-        g.node("kv", f"Azure Key Vault\n{params.get('keyvaultName', '')}\n" + ", ".join(names), shape="cylinder", color=AZURE)
+        g.node(
+            "kv",
+            f"Azure Key Vault\n{params.get('keyvaultName', '')}\n" + ", ".join(names),
+            shape="cylinder",
+            color=AZURE,
+        )
         g.node("entra", "Microsoft Entra ID\nmanaged identity +\nfederated credential", shape="box", color=AZURE)
-    if ingress is not None and "kubernetes.azure.com/tls-cert-keyvault-uri" in (ingress["metadata"].get("annotations") or {}):
+    if ingress is not None and "kubernetes.azure.com/tls-cert-keyvault-uri" in (
+        ingress["metadata"].get("annotations") or {}
+    ):
         g.node("kvtls", "Azure Key Vault\n(TLS certificate)", shape="cylinder", color=AZURE)
     g.close()
 
     g.open("aks", "AKS cluster", K8S)
     if controller == "nginx":
         g.open("approuting", "app-routing-system", K8S, "dashed")
-        g.node("nginx", "application routing\nmanaged nginx\nwebapprouting.kubernetes.azure.com", shape="component", color=K8S)
+        g.node(
+            "nginx",
+            "application routing\nmanaged nginx\nwebapprouting.kubernetes.azure.com",
+            shape="component",
+            color=K8S,
+        )
         g.close()
     elif controller == "agic":
         g.open("agic", "kube-system", K8S, "dashed")
@@ -153,7 +166,12 @@ def build(title: str, docs: list[dict[str, Any]]) -> str:  # noqa: PLR0912, PLR0
         g.node("ingress", f"Ingress {name_of(ingress)}\n{hosts}", shape="box", color=K8S)
     if service is not None:
         port = service["spec"]["ports"][0]
-        g.node("service", f"Service {name_of(service)}\n{service['spec'].get('type', 'ClusterIP')} :{port['port']}", shape="ellipse", color=K8S)
+        g.node(
+            "service",
+            f"Service {name_of(service)}\n{service['spec'].get('type', 'ClusterIP')} :{port['port']}",
+            shape="ellipse",
+            color=K8S,
+        )
     for cm in every(docs, "ConfigMap"):
         g.node(f"cm:{name_of(cm)}", f"ConfigMap\n{name_of(cm)}", shape="note", color=K8S)
     for secret in secrets:
@@ -162,25 +180,50 @@ def build(title: str, docs: list[dict[str, Any]]) -> str:  # noqa: PLR0912, PLR0
         g.node("spc", f"SecretProviderClass\n{name_of(spc)}", shape="folder", color=K8S)
     if sa is not None:
         client = (sa["metadata"].get("annotations") or {}).get("azure.workload.identity/client-id")
-        g.node("sa", f"ServiceAccount {name_of(sa)}" + ("\nworkload identity" if client else ""), shape="box", color=K8S)
-    for extra_kind in ("HorizontalPodAutoscaler", "PodDisruptionBudget", "NetworkPolicy", "ServiceMonitor", "PersistentVolumeClaim"):
+        g.node(
+            "sa", f"ServiceAccount {name_of(sa)}" + ("\nworkload identity" if client else ""), shape="box", color=K8S
+        )
+    for extra_kind in (
+        "HorizontalPodAutoscaler",
+        "PodDisruptionBudget",
+        "NetworkPolicy",
+        "ServiceMonitor",
+        "PersistentVolumeClaim",
+    ):
         for doc in every(docs, extra_kind):
-            g.node(f"{extra_kind}:{name_of(doc)}", f"{extra_kind}\n{name_of(doc)}", shape="box", color="#888888", fontcolor="#555555")
+            g.node(
+                f"{extra_kind}:{name_of(doc)}",
+                f"{extra_kind}\n{name_of(doc)}",
+                shape="box",
+                color="#888888",
+                fontcolor="#555555",
+            )
 
     # the node pool the pods are placed on
     selector = pod.get("nodeSelector") or {}
     tolerations = pod.get("tolerations") or []
     if gpus:
-        taints = ", ".join(f"{t.get('key')}={t.get('value', '')}:{t.get('effect', '')}" for t in tolerations) or "no taint"
+        taints = (
+            ", ".join(f"{t.get('key')}={t.get('value', '')}:{t.get('effect', '')}" for t in tolerations) or "no taint"
+        )
         labels = ", ".join(f"{k}={v}" for k, v in selector.items())
         g.open("pool", f"GPU node pool\n{labels}\ntolerates {taints}", GPU, "rounded,bold")
     else:
-        g.open("pool", "CPU node pool\n(required affinity: not on GPU nodes)" if pod.get("affinity") else "CPU node pool", K8S, "rounded")
-    replicas = f"HPA {hpa['spec']['minReplicas']}-{hpa['spec']['maxReplicas']} replicas" if hpa else f"{deployment['spec'].get('replicas', 1)} replica(s)"
+        g.open(
+            "pool",
+            "CPU node pool\n(required affinity: not on GPU nodes)" if pod.get("affinity") else "CPU node pool",
+            K8S,
+            "rounded",
+        )
+    replicas = (
+        f"HPA {hpa['spec']['minReplicas']}-{hpa['spec']['maxReplicas']} replicas"
+        if hpa
+        else f"{deployment['spec'].get('replicas', 1)} replica(s)"
+    )
     gpu_text = "\n" + ", ".join(f"{v} x {k}" for k, v in gpus.items()) if gpus else ""
     g.node(
         "deployment",
-        f"Deployment {name_of(deployment)}\n{replicas}\n{image.split('/')[-1]}{gpu_text}",
+        f"Deployment {name_of(deployment)}\n{replicas}\n{image.rsplit('/', maxsplit=1)[-1]}{gpu_text}",
         shape="box3d",
         color=GPU if gpus else K8S,
         penwidth="2",
@@ -204,7 +247,9 @@ def build(title: str, docs: list[dict[str, Any]]) -> str:  # noqa: PLR0912, PLR0
     if service is not None:
         g.edge("service", "deployment", f":{container['ports'][0]['containerPort']}")
     g.edge("acr", "deployment", "image pull (kubelet)", style="dashed")
-    if ingress is not None and "kubernetes.azure.com/tls-cert-keyvault-uri" in (ingress["metadata"].get("annotations") or {}):
+    if ingress is not None and "kubernetes.azure.com/tls-cert-keyvault-uri" in (
+        ingress["metadata"].get("annotations") or {}
+    ):
         g.edge("kvtls", "nginx", "TLS certificate", style="dashed")
 
     # configuration and secrets
@@ -219,7 +264,9 @@ def build(title: str, docs: list[dict[str, Any]]) -> str:  # noqa: PLR0912, PLR0
         g.edge("entra", "kv", "access", style="dashed")
     if sa is not None:
         g.edge("sa", "deployment", "serviceAccountName", style="dotted")
-    for doc in every(docs, "HorizontalPodAutoscaler") + every(docs, "PodDisruptionBudget") + every(docs, "NetworkPolicy"):
+    for doc in (
+        every(docs, "HorizontalPodAutoscaler") + every(docs, "PodDisruptionBudget") + every(docs, "NetworkPolicy")
+    ):
         g.edge(f"{doc['kind']}:{name_of(doc)}", "deployment", "", style="dotted", color="#888888")
     for doc in every(docs, "ServiceMonitor"):
         g.edge(f"ServiceMonitor:{name_of(doc)}", "service", "scrapes", style="dotted", color="#888888")

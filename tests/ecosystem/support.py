@@ -45,14 +45,21 @@ def tool(name: str) -> str:
 
 
 def run(
-    args: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 600, check: bool = True
+    args: list[str],
+    *,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 600,
+    check: bool = True,
 ) -> subprocess.CompletedProcess[str]:
     """Run a command, capturing output; on failure (with check) fail the test with the command and its output."""
     proc = subprocess.run(
         args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False, stdin=subprocess.DEVNULL
     )
     if check and proc.returncode != 0:
-        pytest.fail(f"`{' '.join(args)}` exited {proc.returncode}\n--- stdout\n{proc.stdout}\n--- stderr\n{proc.stderr}")
+        pytest.fail(
+            f"`{' '.join(args)}` exited {proc.returncode}\n--- stdout\n{proc.stdout}\n--- stderr\n{proc.stderr}"
+        )
     return proc
 
 

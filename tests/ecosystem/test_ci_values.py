@@ -7,16 +7,20 @@ Fix with `python3 scripts/sync_ci_values.py`.
 from __future__ import annotations
 
 import importlib.util
-import sys
 import os
-from types import ModuleType
+import sys
+from typing import TYPE_CHECKING
 
 from .support import CHART, CI_DIR, ROOT, values_files
+
+if TYPE_CHECKING:
+    from types import ModuleType
 
 
 def sync_module() -> ModuleType:
     spec = importlib.util.spec_from_file_location("sync_ci_values", ROOT / "scripts" / "sync_ci_values.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up
     spec.loader.exec_module(module)

@@ -12,14 +12,17 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+import yamale
 import yaml
-import yamale  # type: ignore[import-untyped]
 
 from .support import CHART, CI_DIR, HELMS, ROOT, run, tool
 from .version_bump import check_version_increment, semver_key
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 CT_CONFIG: dict[str, object] = yaml.safe_load((ROOT / "ct.yaml").read_text())
 CHART_REL = str(CHART.relative_to(ROOT))
@@ -145,7 +148,8 @@ def test_bump_check_ignores_changes_outside_the_chart(scratch_repo: Path) -> Non
     (scratch_repo / "README.md").write_text("more demo\n")
     git(scratch_repo, "commit", "-q", "-am", "docs only")
     outcome = check_version_increment(scratch_repo, "charts/demo")
-    assert outcome.ok is True and "unchanged" in outcome.message
+    assert outcome.ok is True
+    assert "unchanged" in outcome.message
 
 
 def test_bump_check_without_remote_uses_previous_chart_commit(scratch_repo: Path) -> None:
@@ -154,15 +158,18 @@ def test_bump_check_without_remote_uses_previous_chart_commit(scratch_repo: Path
     (scratch_repo / "charts/demo/values.yaml").write_text("replicas: 4\n")
     git(scratch_repo, "commit", "-q", "-am", "unreleased change")
     outcome = check_version_increment(scratch_repo, "charts/demo")
-    assert outcome.ok is None and "never released" in outcome.message, outcome
+    assert outcome.ok is None, outcome
+    assert "never released" in outcome.message
     # once 1.0.1 is released (tagged), the same kind of change must bump.
     git(scratch_repo, "tag", "demo-1.0.1")
     (scratch_repo / "charts/demo/values.yaml").write_text("replicas: 5\n")
     outcome = check_version_increment(scratch_repo, "charts/demo")  # uncommitted: compared with HEAD
-    assert outcome.ok is False and "uncommitted" in outcome.message, outcome
+    assert outcome.ok is False, outcome
+    assert "uncommitted" in outcome.message
 
 
 def test_bump_check_without_base_skips(tmp_path: Path) -> None:
     git(tmp_path, "init", "-q")
     outcome = check_version_increment(tmp_path, "charts/demo")
-    assert outcome.ok is None and "no base" in outcome.message
+    assert outcome.ok is None
+    assert "no base" in outcome.message

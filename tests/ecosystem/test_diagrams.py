@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from pathlib import Path
-from types import ModuleType
+from typing import TYPE_CHECKING
 
 import pytest
 
 from .support import ROOT, tool, values_files
+
+if TYPE_CHECKING:
+    from pathlib import Path
+    from types import ModuleType
 
 DIAGRAMS = ROOT / "docs" / "diagrams"
 
 
 def diagram_module() -> ModuleType:
     spec = importlib.util.spec_from_file_location("diagram", ROOT / "scripts" / "diagram.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up
     spec.loader.exec_module(module)
@@ -27,7 +31,8 @@ def diagram_module() -> ModuleType:
 def test_picture_per_values_file(values: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for ext in ("dot", "svg", "png"):
         picture = DIAGRAMS / f"{values.stem}.{ext}"
-        assert picture.is_file() and picture.stat().st_size > 0, f"missing {picture} (run nox -s diagrams)"
+        assert picture.is_file(), f"missing {picture} (run nox -s diagrams)"
+        assert picture.stat().st_size > 0, picture
     assert (DIAGRAMS / f"{values.stem}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     monkeypatch.setenv("HELM_BIN", tool("helm4"))
     assert diagram_module().draw(values, DIAGRAMS, check=True), f"{values.stem}.dot is stale: run nox -s diagrams"

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 import shutil
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
 
 from .support import CHART, ROOT, chart_meta, run, tool, values_files
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 # One place for the generator's arguments (also in the README's contributor note and .pre-commit-config.yaml).
 HELM_DOCS_ARGS = ["--template-files", "README.md.gotmpl", "--sort-values-order", "file"]
@@ -130,7 +132,11 @@ def test_chart_metadata() -> None:
     meta = chart_meta()
     assert meta["apiVersion"] == "v2"
     assert meta["kubeVersion"] == ">=1.31.0-0"
-    assert meta["appVersion"] and meta["maintainers"] and meta["sources"] and meta["keywords"] and meta["home"]
+    assert meta["appVersion"]
+    assert meta["maintainers"]
+    assert meta["sources"]
+    assert meta["keywords"]
+    assert meta["home"]
     assert meta["annotations"]["artifacthub.io/license"] == "Apache-2.0"
 
 
@@ -147,7 +153,8 @@ def test_artifacthub_changes_and_changelog_agree() -> None:
     meta = chart_meta()
     changes = annotation_list(meta, "artifacthub.io/changes")
     kinds = {"added", "changed", "deprecated", "removed", "fixed", "security"}
-    assert changes and all(c["kind"] in kinds and c["description"] for c in changes)
+    assert changes
+    assert all(c["kind"] in kinds and c["description"] for c in changes)
     changelog = (CHART / "CHANGELOG.md").read_text()
     assert "## [Unreleased]" in changelog
     assert re.search(rf"^## \[{re.escape(str(meta['version']))}\]", changelog, re.MULTILINE), (

@@ -15,13 +15,16 @@ import tarfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import yaml
 
 from .support import CHART, HELMS, NAMESPACE, RELEASE, VALUES_DIR, chart_meta, run, tool
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
 
 
 def free_port() -> int:
@@ -54,7 +57,7 @@ def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         deadline = time.monotonic() + 30
         while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/v2/", timeout=2) as resp:  # noqa: S310
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/v2/", timeout=2) as resp:
                     if resp.status == 200:
                         break
             except (urllib.error.URLError, ConnectionError):
@@ -99,7 +102,8 @@ def test_oci_round_trip(helm: str, registry: str, tmp_path: Path) -> None:
     assert package.is_file(), list(out.iterdir())
     with tarfile.open(package) as tgz:
         members = tgz.getnames()
-    assert f"{name}/Chart.yaml" in members and f"{name}/README.md" in members
+    assert f"{name}/Chart.yaml" in members
+    assert f"{name}/README.md" in members
     assert not [m for m in members if m.startswith(f"{name}/ci/") or m.endswith(".gotmpl")], "ci/ or gotmpl packaged"
 
     repo = f"oci://{registry}/helm/{helm}"

@@ -54,7 +54,9 @@ def gate(tool_name: str, findings: list[Finding]) -> None:
     new = sorted(f for f in findings if not any(known_matches(e, f) for e in known))
     stale = [e for e in known if not any(known_matches(e, f) for f in findings)]
     tolerated = len(findings) - len(new)
-    print(f"{tool_name}: {len(findings)} findings, {tolerated} known ({len(known)} known-finding entries), {len(new)} new")
+    print(
+        f"{tool_name}: {len(findings)} findings, {tolerated} known ({len(known)} known-finding entries), {len(new)} new"
+    )
     problems = [f"NEW {f}" for f in new]
     problems += [f"STALE known finding in {POLICY_FILE.name} (fixed: remove it): {e}" for e in stale]
     assert not problems, f"{tool_name} gate:\n" + "\n".join(problems)
@@ -79,7 +81,9 @@ def checkov_findings(directory: Path, by_file: dict[str, Scenario]) -> tuple[lis
     for check in POLICY["checkov"].get("skip-checks") or []:
         args += ["--skip-check", check["id"]]
     proc = run(args, cwd=directory, check=False)
-    assert proc.returncode in (0, 1), f"checkov crashed ({proc.returncode}):\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
+    assert proc.returncode in (0, 1), (
+        f"checkov crashed ({proc.returncode}):\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
+    )
     report = json.loads(proc.stdout)
     reports = report if isinstance(report, list) else [report]
     findings: list[Finding] = []
@@ -88,9 +92,11 @@ def checkov_findings(directory: Path, by_file: dict[str, Scenario]) -> tuple[lis
         for key in summary:
             summary[key] += int(rep.get("summary", {}).get(key, 0))
         for failed in rep.get("results", {}).get("failed_checks", []):
-            kind, _namespace, name = (failed["resource"].split(".") + ["?", "?"])[:3]
+            kind, _namespace, name = ([*failed["resource"].split("."), "?", "?"])[:3]
             scenario = by_file[Path(failed["file_path"]).name]
-            findings.append(Finding("checkov", failed["check_id"], f"{kind}/{name}", scenario.name, failed["check_name"]))
+            findings.append(
+                Finding("checkov", failed["check_id"], f"{kind}/{name}", scenario.name, failed["check_name"])
+            )
     assert summary["passed"] > 0, f"checkov evaluated nothing: {proc.stdout[-2000:]}"
     return findings, summary
 
@@ -158,7 +164,11 @@ def workload_skips(overrides: dict[str, Any], tmp_path: Path) -> tuple[set[str],
 OPT_INS: list[tuple[str, str, dict[str, Any]]] = [
     ("checkov", "CKV_K8S_35", {"secrets": {"native": {"data": {"api-key": "x"}}, "env": {"API_KEY": "api-key"}}}),
     ("checkov", "CKV_K8S_22", {"securityContext": {"readOnlyRootFilesystem": False}}),
-    ("kube-score", "container-security-context-readonlyrootfilesystem", {"securityContext": {"readOnlyRootFilesystem": False}}),
+    (
+        "kube-score",
+        "container-security-context-readonlyrootfilesystem",
+        {"securityContext": {"readOnlyRootFilesystem": False}},
+    ),
     ("checkov", "CKV_K8S_38", {"serviceAccount": {"automountToken": True}}),
     ("checkov", "CKV_K8S_40", {"podSecurityContext": {"runAsUser": 1000, "runAsGroup": 1000, "fsGroup": 1000}}),
     ("kube-score", "container-security-context-user-group-id", {"podSecurityContext": {"runAsGroup": 1000}}),
@@ -192,7 +202,7 @@ def test_skip_dropped_when_cause_removed(scanner: str, check: str, overrides: di
 
 
 def test_checkov_skip_annotations_parse(rendered: tuple[Path, dict[str, Scenario]]) -> None:
-    """checkov splits each skip on "=": exactly one per value, a check id before it, a reason after it; numbering 1..N."""
+    """checkov splits each skip on "=": one per value, a check id before, a reason after; numbered 1..N."""
     directory, _ = rendered
     for path in sorted(directory.glob("*.yaml")):
         for doc in documents(path.read_text()):
@@ -202,7 +212,8 @@ def test_checkov_skip_annotations_parse(rendered: tuple[Path, dict[str, Scenario
                 skips = {k: v for k, v in (meta.get("annotations") or {}).items() if k.startswith("checkov.io/skip")}
                 assert sorted(skips) == [f"checkov.io/skip{i}" for i in range(1, len(skips) + 1)], (path.name, skips)
                 for value in skips.values():
-                    assert value.count("=") == 1 and re.fullmatch(r"CKV2?_K8S_\d+=.{10,}", value), (path.name, value)
+                    assert value.count("=") == 1, (path.name, value)
+                    assert re.fullmatch(r"CKV2?_K8S_\d+=.{10,}", value), (path.name, value)
 
 
 def documented_exceptions() -> set[str]:
