@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from harness.cases import CLIENT_ID, TENANT_ID
+from harness.render import RenderRequest
 
 if TYPE_CHECKING:
     from conftest import ExpectRenderErrorFunc
+    from harness.render import Renderer
 
 
 def key(path: str) -> str:
@@ -225,6 +227,12 @@ CATALOG: list[Bad] = [
         '"ai-inference: podDisruptionBudget.minAvailable: 3 leaves no pod to evict with 3 replicas; allowed: fewer than replicaCount (or autoscaling.minReplicas), or a percentage below 100%"',
     ),
 ]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _prerender_catalog(renderer: Renderer) -> None:
+    """Queue the whole catalog in the render pool up front (the renders run in parallel)."""
+    renderer.prerender(RenderRequest.make(bad.overrides) for bad in CATALOG)
 
 
 def _param(bad: Bad) -> Any:
