@@ -83,7 +83,10 @@ def main(argv: list[str] | None = None) -> int:
         print(problem, file=sys.stderr)
     if args.check:
         if after != before:
-            print("values.schema.json: descriptions/defaults out of step with values.yaml (run the script)", file=sys.stderr)
+            print(
+                "values.schema.json: descriptions/defaults out of step with values.yaml (run the script)",
+                file=sys.stderr,
+            )
             return 1
         return 1 if problems else 0
     if after != before:

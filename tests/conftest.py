@@ -14,21 +14,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import pytest
-
 from harness.cases import all_cases
 from harness.kube_schema import KUBE_VERSIONS
 from harness.render import (
     DEFAULT_HELM,
+    DEFAULT_KUBE_VERSION,
+    DEFAULT_NAMESPACE,
+    DEFAULT_RELEASE,
     Manifest,
-    RenderError,
     Renderer,
+    RenderError,
     RenderRequest,
     assert_messages,
     templates_use_kube_version,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Mapping
+    from collections.abc import Iterable, Mapping
 
 _STATE: dict[str, Any] = {}
 
@@ -81,7 +83,13 @@ class RenderFunc(Protocol):
     """`render(overrides, values_files=..., kube_version=...)` -> Manifest (cached)."""
 
     def __call__(
-        self, overrides: Mapping[str, Any] | None = None, *, values_files: Iterable[Path] = (), **kwargs: Any
+        self,
+        overrides: Mapping[str, Any] | None = None,
+        *,
+        values_files: Iterable[Path] = (),
+        release: str = DEFAULT_RELEASE,
+        namespace: str = DEFAULT_NAMESPACE,
+        kube_version: str = DEFAULT_KUBE_VERSION,
     ) -> Manifest: ...
 
 
@@ -94,7 +102,8 @@ class ExpectRenderErrorFunc(Protocol):
         *,
         match: Iterable[str],
         values_files: Iterable[Path] = (),
-        **kwargs: Any,
+        release: str = DEFAULT_RELEASE,
+        namespace: str = DEFAULT_NAMESPACE,
     ) -> RenderError: ...
 
 
@@ -108,7 +117,7 @@ def helm_bin(pytestconfig: pytest.Config) -> Path:
 
 
 @pytest.fixture(scope="session")
-def renderer(helm_bin: Path) -> Iterator[Renderer]:
+def renderer(helm_bin: Path) -> Renderer:
     """The session renderer, with the whole matrix queued for pre-rendering. Fixture's scope is 'session'."""
     renderer = Renderer(helm_bin)
     _STATE["renderer"] = renderer
@@ -117,7 +126,7 @@ def renderer(helm_bin: Path) -> Iterator[Renderer]:
     renderer.prerender(case.request() for case in cases)
     if templates_use_kube_version():
         renderer.prerender(case.request(kube_version=f"{v}.0") for v in KUBE_VERSIONS for case in cases)
-    yield renderer
+    return renderer  # closed in pytest_sessionfinish, after the stats are read
 
 
 @pytest.fixture(scope="session")
@@ -131,9 +140,17 @@ def render(renderer: Renderer) -> RenderFunc:
     """Factory: render the chart with `--set`-style overrides (dotted keys, `\\.` escapes a dot). Function scope."""
 
     def _render(
-        overrides: Mapping[str, Any] | None = None, *, values_files: Iterable[Path] = (), **kwargs: Any
+        overrides: Mapping[str, Any] | None = None,
+        *,
+        values_files: Iterable[Path] = (),
+        release: str = DEFAULT_RELEASE,
+        namespace: str = DEFAULT_NAMESPACE,
+        kube_version: str = DEFAULT_KUBE_VERSION,
     ) -> Manifest:
-        return renderer.render(RenderRequest.make(overrides, values_files=values_files, **kwargs))
+        request = RenderRequest.make(
+            overrides, values_files=values_files, release=release, namespace=namespace, kube_version=kube_version
+        )
+        return renderer.render(request)
 
     return _render
 
@@ -147,9 +164,11 @@ def expect_render_error(renderer: Renderer) -> ExpectRenderErrorFunc:
         *,
         match: Iterable[str],
         values_files: Iterable[Path] = (),
-        **kwargs: Any,
+        release: str = DEFAULT_RELEASE,
+        namespace: str = DEFAULT_NAMESPACE,
     ) -> RenderError:
-        error = renderer.render_error(RenderRequest.make(overrides, values_files=values_files, **kwargs))
+        request = RenderRequest.make(overrides, values_files=values_files, release=release, namespace=namespace)
+        error = renderer.render_error(request)
         assert_messages(error, match)
         return error
 

@@ -6,7 +6,7 @@ import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from harness.render import RenderRequest, chart_values_files
+from harness.render import DEFAULT_KUBE_VERSION, RenderRequest, chart_values_files
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -53,10 +53,10 @@ class Case:
     overrides: tuple[tuple[str, Any], ...] = ()
     values_file: Path | None = None
 
-    def request(self, **kwargs: Any) -> RenderRequest:
-        """The render request of this case (kwargs: release, namespace, kube_version, ...)."""
+    def request(self, *, kube_version: str = DEFAULT_KUBE_VERSION) -> RenderRequest:
+        """The render request of this case."""
         files = (self.values_file,) if self.values_file else ()
-        return RenderRequest.make(dict(self.overrides), values_files=files, **kwargs)
+        return RenderRequest.make(dict(self.overrides), values_files=files, kube_version=kube_version)
 
 
 def switch_cases() -> list[Case]:

@@ -23,6 +23,7 @@ from referencing.jsonschema import DRAFT202012
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from importlib.resources.abc import Traversable
 
 # Kubernetes minors AKS supports (standard + LTS) when this was written; every object is checked against each.
 KUBE_VERSIONS: tuple[str, ...] = ("1.31", "1.32", "1.33", "1.34", "1.35", "1.36")
@@ -31,7 +32,7 @@ CRD_SCHEMA_DIR = Path(__file__).resolve().parents[1] / "schemas"
 _LOCK = threading.RLock()
 
 
-def _bundled_dir(version: str) -> Any:
+def _bundled_dir(version: str) -> Traversable:
     root = resources.files("kubernetes_validate") / "kubernetes-json-schema"
     return root / f"v{version}.0-local-strict"
 
@@ -41,7 +42,8 @@ def _registry(version: str) -> referencing.Registry[Any]:
     directory = _bundled_dir(version)
     definitions = json.loads((directory / "_definitions.json").read_text(encoding="utf-8"))
     resource = referencing.Resource.from_contents(definitions, default_specification=DRAFT202012)
-    return referencing.Registry().with_resource(definitions["$id"], resource)
+    registry: referencing.Registry[Any] = referencing.Registry().with_resource(definitions["$id"], resource)
+    return registry
 
 
 def _schema_file_name(api_version: str, kind: str) -> str:

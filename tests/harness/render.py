@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
-from jsonpath_ng.ext import parse as jsonpath_parse
+from jsonpath_ng.ext.parser import parse as jsonpath_parse
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -53,20 +53,21 @@ Obj = dict[str, Any]
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def load_yaml(text: str) -> Any:
+def load_yaml(text: str) -> Any:  # noqa: ANN401 - parsed YAML is free-form
     """Parse one YAML document with the fastest safe loader available."""
     return yaml.load(text, Loader=_LOADER)  # noqa: S506 (a safe loader)
 
 
 @functools.cache
-def _load_values_file(path: Path, mtime_ns: int) -> Any:
+def _load_values_file(path: Path, mtime_ns: int) -> Any:  # noqa: ANN401 - parsed YAML is free-form
     return load_yaml(path.read_text(encoding="utf-8"))
 
 
 def load_values_file(path: Path) -> dict[str, Any]:
     """A values file, parsed once per modification."""
     loaded = _load_values_file(path, path.stat().st_mtime_ns) or {}
-    return copy.deepcopy(loaded)  # type: ignore[no-any-return]
+    result: dict[str, Any] = copy.deepcopy(loaded)
+    return result
 
 
 class RenderError(Exception):
@@ -79,7 +80,7 @@ class RenderError(Exception):
         super().__init__(f"helm template failed (exit {returncode})\n  command: {' '.join(cmd)}\n  stderr:\n{stderr}")
 
 
-def set_path(target: dict[str, Any], dotted: str, value: Any) -> None:
+def set_path(target: dict[str, Any], dotted: str, value: object) -> None:
     """Set `value` at a `--set`-style dotted path in `target`; `\\.` escapes a dot inside a key (`nvidia\\.com/gpu`)."""
     keys = [part.replace("\x00", ".") for part in dotted.replace("\\.", "\x00").split(".")]
     node = target
@@ -212,7 +213,7 @@ class Manifest:
         targets = [obj] if obj is not None else self.objects
         return [m.value for target in targets for m in compiled.find(target)]
 
-    def first(self, expr: str, obj: Obj | None = None) -> Any:
+    def first(self, expr: str, obj: Obj | None = None) -> Any:  # noqa: ANN401 - a value of the rendered YAML
         """The single value a JSONPath expression matches; fails on zero or several matches."""
         found = self.jsonpath(expr, obj)
         if len(found) != 1:
@@ -238,7 +239,7 @@ _JSONPATH_CACHE: dict[str, Any] = {}
 _JSONPATH_LOCK = threading.Lock()
 
 
-def _compiled_jsonpath(expr: str) -> Any:
+def _compiled_jsonpath(expr: str) -> Any:  # noqa: ANN401 - jsonpath-ng is untyped
     with _JSONPATH_LOCK:
         if expr not in _JSONPATH_CACHE:
             _JSONPATH_CACHE[expr] = jsonpath_parse(expr)
@@ -271,7 +272,12 @@ class RenderStats:
 
     def as_dict(self) -> dict[str, float | int]:
         """JSON-friendly copy."""
-        return {"unique": self.unique, "hits": self.hits, "helm_seconds": round(self.helm_seconds, 3), "failures": self.failures}
+        return {
+            "unique": self.unique,
+            "hits": self.hits,
+            "helm_seconds": round(self.helm_seconds, 3),
+            "failures": self.failures,
+        }
 
 
 class Renderer:

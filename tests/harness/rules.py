@@ -20,7 +20,17 @@ RULES: dict[str, Callable[[Manifest], Iterator[str]]] = {}
 
 # Pod Security restricted: volume sources allowed inline (pod-security-admission check_restrictedVolumes.go)
 ALLOWED_VOLUME_TYPES = frozenset(
-    {"configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "image", "persistentVolumeClaim", "projected", "secret"}
+    {
+        "configMap",
+        "csi",
+        "downwardAPI",
+        "emptyDir",
+        "ephemeral",
+        "image",
+        "persistentVolumeClaim",
+        "projected",
+        "secret",
+    }
 )
 # Pod Security baseline: safe sysctls (check_sysctls.go, policy v1.32)
 SAFE_SYSCTLS = frozenset(
@@ -40,7 +50,12 @@ SAFE_SYSCTLS = frozenset(
     }
 )
 ALLOWED_SELINUX_TYPES = frozenset({"", "container_t", "container_init_t", "container_kvm_t"})
-REQUIRED_LABELS = ("app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/managed-by", "helm.sh/chart")
+REQUIRED_LABELS = (
+    "app.kubernetes.io/name",
+    "app.kubernetes.io/instance",
+    "app.kubernetes.io/managed-by",
+    "helm.sh/chart",
+)
 CLUSTER_SCOPED = frozenset(
     {
         "Namespace",
@@ -56,7 +71,9 @@ CLUSTER_SCOPED = frozenset(
         "MutatingWebhookConfiguration",
     }
 )
-SECRETISH_NAME = re.compile(r"(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|CONN(ECTION)?_?STR)", re.I)
+SECRETISH_NAME = re.compile(
+    r"(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|CONN(ECTION)?_?STR)", re.I
+)
 # `*_FILE=/mnt/secrets/x` names where a secret is, not the secret
 FILE_REFERENCE = re.compile(r"_(FILE|PATH|DIR)$", re.I)
 SECRETISH_VALUE = re.compile(
@@ -95,7 +112,7 @@ def containers(spec: Obj) -> Iterator[tuple[str, Obj]]:
             yield section, container
 
 
-def value_at(values: dict[str, Any], dotted: str, default: Any = None) -> Any:
+def value_at(values: dict[str, Any], dotted: str, default: object = None) -> Any:  # noqa: ANN401 - values are free-form
     """A merged values entry by dotted path."""
     node: Any = values
     for key in dotted.split("."):
@@ -119,9 +136,7 @@ def allowed_deviations(manifest: Manifest) -> set[str]:
 def pod_label_sets(manifest: Manifest) -> list[tuple[Obj, dict[str, str]]]:
     """`(workload, pod template labels)` of the chart's workloads (not helm test pods)."""
     return [
-        (owner, dict(meta.get("labels") or {}))
-        for owner, meta, _ in manifest.pod_templates()
-        if owner["kind"] != "Pod"
+        (owner, dict(meta.get("labels") or {})) for owner, meta, _ in manifest.pod_templates() if owner["kind"] != "Pod"
     ]
 
 
@@ -142,7 +157,7 @@ def image_reference(image: str) -> tuple[str, str, str]:
     return repository, tag, digest
 
 
-def effective(container: Obj, pod: Obj, key: str) -> Any:
+def effective(container: Obj, pod: Obj, key: str) -> object:
     """A securityContext field as the kubelet sees it: the container's, else the pod's."""
     csc = container.get("securityContext") or {}
     if key in csc:
@@ -261,7 +276,7 @@ def volume_types(manifest: Manifest) -> Iterator[str]:
 
 
 @rule("pss-no-overrides")
-def no_overrides(manifest: Manifest) -> Iterator[str]:
+def no_overrides(manifest: Manifest) -> Iterator[str]:  # noqa: PLR0912 - one branch per PSS control
     """No procMount, unsafe sysctls, SELinux user/role/type overrides, AppArmor Unconfined, probe host overrides."""
     for owner, meta, spec in manifest.pod_templates():
         psc = spec.get("securityContext") or {}
@@ -292,7 +307,7 @@ def no_overrides(manifest: Manifest) -> Iterator[str]:
                         yield f"{ref(owner)} {section}/{c['name']}: {probe}.{action}.host is set"
 
 
-# --- hardening beyond PSS -----------------------------------------------------------------------------------------------
+# --- hardening beyond PSS -------------------------------------------------------------------------------------------
 
 
 @rule("read-only-root-fs")
@@ -336,8 +351,8 @@ def resources(manifest: Manifest) -> Iterator[str]:
 
 
 @rule("probes")
-def probes(manifest: Manifest) -> Iterator[str]:
-    """startup, readiness, liveness probes on the server container; liveness differs from readiness; probe ports exist."""
+def probes(manifest: Manifest) -> Iterator[str]:  # noqa: PLR0912 - one branch per probe property
+    """startup, readiness, liveness probes on the server container; liveness != readiness; probe ports exist."""
     server = str(value_at(manifest.values, "containerName", "server"))
     for owner, _, spec in manifest.pod_templates():
         if owner["kind"] == "Pod":
@@ -362,7 +377,8 @@ def probes(manifest: Manifest) -> Iterator[str]:
                         continue
                     port = handler[action].get("port")
                     if isinstance(port, str) and port not in names:
-                        yield f"{ref(owner)} container/{c['name']}: {probe} port {port!r} is not a named port {sorted(names)}"
+                        where = f"{ref(owner)} container/{c['name']}"
+                        yield f"{where}: {probe} port {port!r} is not a named port {sorted(names)}"
                     if isinstance(port, int):
                         yield f"{ref(owner)} container/{c['name']}: {probe} uses port number {port}; use the port name"
                     if port is None or (isinstance(port, int) and port not in numbers):
@@ -419,7 +435,7 @@ def _selectors(manifest: Manifest) -> Iterator[tuple[Obj, str, dict[str, str]]]:
 
 @rule("selectors")
 def selectors(manifest: Manifest) -> Iterator[str]:
-    """Selectors are non-empty, select the chart's pods (Service/PDB/NetworkPolicy) and never hold helm.sh/chart or version."""
+    """Selectors are non-empty, select the chart's pods (Service/PDB/NetworkPolicy), never hold chart or version."""
     pods = pod_label_sets(manifest)
     services = {s["metadata"]["name"]: dict(s["metadata"].get("labels") or {}) for s in manifest.by_kind("Service")}
     for obj, where, selector in _selectors(manifest):
@@ -476,7 +492,7 @@ def no_aks_labels(manifest: Manifest) -> Iterator[str]:
                 yield f"{ref(owner)} pod template: label {key}"
 
 
-# --- availability ------------------------------------------------------------------------------------------------------
+# --- availability ---------------------------------------------------------------------------------------------------
 
 
 @rule("ha-pdb-spread")
@@ -493,7 +509,7 @@ def ha_pdb_spread(manifest: Manifest) -> Iterator[str]:
         spec = template["spec"]
         anti = (spec.get("affinity") or {}).get("podAntiAffinity")
         if not spec.get("topologySpreadConstraints") and not anti:
-            yield f"{ref(deployment)}: more than one replica can run but neither topologySpreadConstraints nor podAntiAffinity is set"
+            yield f"{ref(deployment)}: several replicas can run but no topologySpreadConstraints or podAntiAffinity"
 
 
 @rule("hpa-no-replicas")
@@ -508,7 +524,7 @@ def hpa_no_replicas(manifest: Manifest) -> Iterator[str]:
             yield f"{ref(hpa)}: scaleTargetRef {target} is not rendered"
 
 
-# --- secrets -----------------------------------------------------------------------------------------------------------
+# --- secrets --------------------------------------------------------------------------------------------------------
 
 
 @rule("no-secret-material-csi")
@@ -539,14 +555,14 @@ def no_literal_secret_env(manifest: Manifest) -> Iterator[str]:
                 yield f"{ref(cm)}: data.{key} looks like a secret"
 
 
-# --- template hygiene ----------------------------------------------------------------------------------------------------
+# --- template hygiene -----------------------------------------------------------------------------------------------
 
 
 @rule("no-null-fields")
 def no_null_fields(manifest: Manifest) -> Iterator[str]:
     """No field renders as null (an empty template expression, e.g. `targetPort: {{ .Values.missing }}`)."""
 
-    def walk(node: Any, path: str) -> Iterator[str]:
+    def walk(node: object, path: str) -> Iterator[str]:
         if isinstance(node, dict):
             for key, value in node.items():
                 if value is None:
@@ -570,7 +586,11 @@ def service_target_port(manifest: Manifest) -> Iterator[str]:
     """Service ports target a named port (or number) that the selected pods expose."""
     for svc in manifest.by_kind("Service"):
         selector = svc["spec"].get("selector") or {}
-        specs = [spec for owner, meta, spec in manifest.pod_templates() if owner["kind"] != "Pod" and selects(selector, meta.get("labels") or {})]
+        specs = [
+            spec
+            for owner, meta, spec in manifest.pod_templates()
+            if owner["kind"] != "Pod" and selects(selector, meta.get("labels") or {})
+        ]
         ports = [p for spec in specs for c in spec.get("containers") or [] for p in c.get("ports") or []]
         for port in svc["spec"].get("ports") or []:
             target = port.get("targetPort", port.get("port"))

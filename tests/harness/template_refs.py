@@ -40,7 +40,7 @@ def _resolve(chain: str, aliases: dict[str, set[Path_]]) -> set[Path_]:
     return set()
 
 
-def template_references(templates: list[Path]) -> set[Path_]:
+def template_references(templates: list[Path]) -> set[Path_]:  # noqa: PLR0912 - a small template-action scanner
     """Every values path (as a tuple of keys) that some template reads; `()` (the whole of .Values) is dropped."""
     refs: set[Path_] = set()
     for template in templates:

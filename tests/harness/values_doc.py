@@ -61,7 +61,7 @@ def parse_doc_comments(values_file: Path) -> dict[tuple[str, ...], DocComment]:
 
 
 def schema_node(schema: Mapping[str, Any], path: tuple[str, ...]) -> Mapping[str, Any] | None:
-    """The sub-schema of `schema` that governs `path`, following `properties`, `additionalProperties` and local `$ref`s."""
+    """The sub-schema governing `path`, following `properties`, `additionalProperties` and local `$ref`s."""
     node: Mapping[str, Any] | None = resolve_ref(schema, schema)
     for key in path:
         if node is None:
@@ -97,7 +97,9 @@ def resolve_ref(root: Mapping[str, Any], node: Mapping[str, Any]) -> Mapping[str
 
 def is_free_form(node: Mapping[str, Any]) -> bool:
     """True for a map schema without named properties (labels, annotations, passed-through objects)."""
-    return "properties" not in node and ("patternProperties" in node or node.get("additionalProperties", True) is not False)
+    return "properties" not in node and (
+        "patternProperties" in node or node.get("additionalProperties", True) is not False
+    )
 
 
 def leaf_paths(values: Mapping[str, Any], schema: Mapping[str, Any]) -> Iterator[tuple[str, ...]]:

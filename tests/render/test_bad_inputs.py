@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pytest
-
 from harness.cases import CLIENT_ID, TENANT_ID
 from harness.render import RenderRequest
 
 if TYPE_CHECKING:
+    from _pytest.mark.structures import ParameterSet
     from conftest import ExpectRenderErrorFunc
     from harness.render import Renderer
 
@@ -64,7 +64,8 @@ def one_of(*allowed: str) -> str:
 
 def extra(name: str) -> str:
     """An unknown key."""
-    return rf"(?:Additional property {re.escape(name)} is not allowed|additional propert(?:y|ies) (?:'[^']*', )*'{re.escape(name)}')"
+    quoted = re.escape(name)
+    return rf"(?:Additional property {quoted} is not allowed|additional propert(?:y|ies) (?:'[^']*', )*'{quoted}')"
 
 
 def required(name: str) -> str:
@@ -78,6 +79,8 @@ PATTERN = r"does not match pattern"
 def bad_name(path: str, name: str) -> str:
     """The allowed pattern for a key name: Helm 4 prints it beside the name, Helm 3 under the map's path."""
     return rf"(?:'{re.escape(name)}' does not match pattern '\^|{key(path)}:\s+Does not match pattern '\^)"
+
+
 NOT = r"(?:Must not validate the schema|'not' failed)"
 TOO_SHORT = r"(?:String length must be greater than or equal to|minLength: got)"
 
@@ -120,24 +123,64 @@ CATALOG: list[Bad] = [
         {"gpu.tolerations": [{"key": "sku", "operatr": "Equal", "value": "gpu", "effect": "NoSchedule"}]},
         (schema_error("gpu.tolerations.0", extra("operatr")),),
     ),
-    Bad("unknown-probe-field", {"probes.liveness.initialDelay": 5}, (schema_error("probes.liveness", extra("initialDelay")),)),
+    Bad(
+        "unknown-probe-field",
+        {"probes.liveness.initialDelay": 5},
+        (schema_error("probes.liveness", extra("initialDelay")),),
+    ),
     # --- bounds ---
     Bad("gpu.count-zero", {"gpu.enabled": True, "gpu.count": 0}, (schema_error("gpu.count", minimum(1)),)),
     Bad("gpu.count-negative", {"gpu.enabled": True, "gpu.count": -2}, (schema_error("gpu.count", minimum(1)),)),
     Bad("containerPort-zero", {"containerPort": 0}, (schema_error("containerPort", minimum(1)),)),
     Bad("containerPort-too-big", {"containerPort": 70000}, (schema_error("containerPort", maximum(65535)),)),
     Bad("service.port-too-big", {"service.port": 65536}, (schema_error("service.port", maximum(65535)),)),
-    Bad("minReplicas-zero", {"autoscaling.enabled": True, "autoscaling.minReplicas": 0}, (schema_error("autoscaling.minReplicas", minimum(1)),)),
+    Bad(
+        "minReplicas-zero",
+        {"autoscaling.enabled": True, "autoscaling.minReplicas": 0},
+        (schema_error("autoscaling.minReplicas", minimum(1)),),
+    ),
     Bad("maxSurge-zero", {"strategy.maxSurge": 0}, (schema_error("strategy.maxSurge", minimum(1)),)),
     # --- enums ---
-    Bad("secrets.provider-unknown", {"secrets.provider": "vault"}, (schema_error("secrets.provider", one_of("native", "csi")),)),
-    Bad("ingress.controller-unknown", {**INGRESS, "ingress.controller": "traefik"}, (schema_error("ingress.controller", one_of("nginx", "agic")),)),
-    Bad("image.pullPolicy-unknown", {"image.pullPolicy": "Sometimes"}, (schema_error("image.pullPolicy", one_of("IfNotPresent", "Always", "Never")),)),
-    Bad("service.type-ExternalName", {"service.type": "ExternalName"}, (schema_error("service.type", one_of("ClusterIP", "NodePort", "LoadBalancer")),)),
-    Bad("ingress.pathType-unknown", {"ingress.pathType": "Regex"}, (schema_error("ingress.pathType", one_of("Prefix", "Exact", "ImplementationSpecific")),)),
-    Bad("agic.backendProtocol-grpc", {"ingress.agic.backendProtocol": "grpc"}, (schema_error("ingress.agic.backendProtocol", one_of("http", "https")),)),
-    Bad("strategy.type-unknown", {"strategy.type": "BlueGreen"}, (schema_error("strategy.type", one_of("RollingUpdate", "Recreate")),)),
-    Bad("modelCache.type-hostPath", {"modelCache.type": "hostPath"}, (schema_error("modelCache.type", one_of("emptyDir", "existingClaim", "pvc")),)),
+    Bad(
+        "secrets.provider-unknown",
+        {"secrets.provider": "vault"},
+        (schema_error("secrets.provider", one_of("native", "csi")),),
+    ),
+    Bad(
+        "ingress.controller-unknown",
+        {**INGRESS, "ingress.controller": "traefik"},
+        (schema_error("ingress.controller", one_of("nginx", "agic")),),
+    ),
+    Bad(
+        "image.pullPolicy-unknown",
+        {"image.pullPolicy": "Sometimes"},
+        (schema_error("image.pullPolicy", one_of("IfNotPresent", "Always", "Never")),),
+    ),
+    Bad(
+        "service.type-ExternalName",
+        {"service.type": "ExternalName"},
+        (schema_error("service.type", one_of("ClusterIP", "NodePort", "LoadBalancer")),),
+    ),
+    Bad(
+        "ingress.pathType-unknown",
+        {"ingress.pathType": "Regex"},
+        (schema_error("ingress.pathType", one_of("Prefix", "Exact", "ImplementationSpecific")),),
+    ),
+    Bad(
+        "agic.backendProtocol-grpc",
+        {"ingress.agic.backendProtocol": "grpc"},
+        (schema_error("ingress.agic.backendProtocol", one_of("http", "https")),),
+    ),
+    Bad(
+        "strategy.type-unknown",
+        {"strategy.type": "BlueGreen"},
+        (schema_error("strategy.type", one_of("RollingUpdate", "Recreate")),),
+    ),
+    Bad(
+        "modelCache.type-hostPath",
+        {"modelCache.type": "hostPath"},
+        (schema_error("modelCache.type", one_of("emptyDir", "existingClaim", "pvc")),),
+    ),
     Bad(
         "csi-objectType-unknown",
         {**CSI, "secrets.csi.objects": [{"objectName": "OpenAIKey", "objectType": "password"}]},
@@ -153,78 +196,222 @@ CATALOG: list[Bad] = [
     Bad("digest-without-algorithm", {"image.digest": "a" * 64}, (schema_error("image.digest", PATTERN),)),
     Bad("image.tag-latest", {"image.tag": "latest"}, (schema_error("image.tag", NOT),)),
     Bad("gpu.imageTag-latest", {"gpu.enabled": True, "gpu.imageTag": "latest"}, (schema_error("gpu.imageTag", NOT),)),
-    Bad("helmTest.image-latest", {"helmTest.image": "docker.io/library/busybox:latest"}, (schema_error("helmTest.image", NOT),)),
-    Bad("helmTest.image-untagged", {"helmTest.image": "docker.io/library/busybox"}, (schema_error("helmTest.image", PATTERN),)),
-    Bad("tenantId-not-guid", {**CSI, "secrets.csi.tenantId": "contoso.onmicrosoft.com"}, (schema_error("secrets.csi.tenantId", PATTERN),)),
-    Bad("clientId-not-guid", {**CSI, "secrets.csi.clientId": "my-identity"}, (schema_error("secrets.csi.clientId", PATTERN),)),
-    Bad("keyvaultName-too-long", {**CSI, "secrets.csi.keyvaultName": "k" * 30}, (schema_error("secrets.csi.keyvaultName", PATTERN),)),
+    Bad(
+        "helmTest.image-latest",
+        {"helmTest.image": "docker.io/library/busybox:latest"},
+        (schema_error("helmTest.image", NOT),),
+    ),
+    Bad(
+        "helmTest.image-untagged",
+        {"helmTest.image": "docker.io/library/busybox"},
+        (schema_error("helmTest.image", PATTERN),),
+    ),
+    Bad(
+        "tenantId-not-guid",
+        {**CSI, "secrets.csi.tenantId": "contoso.onmicrosoft.com"},
+        (schema_error("secrets.csi.tenantId", PATTERN),),
+    ),
+    Bad(
+        "clientId-not-guid",
+        {**CSI, "secrets.csi.clientId": "my-identity"},
+        (schema_error("secrets.csi.clientId", PATTERN),),
+    ),
+    Bad(
+        "keyvaultName-too-long",
+        {**CSI, "secrets.csi.keyvaultName": "k" * 30},
+        (schema_error("secrets.csi.keyvaultName", PATTERN),),
+    ),
     # Helm 4 prints a bad property *name* at path '' on the line after its map's path: match both lines
-    Bad("config-key-starts-with-digit", {"config": {"1WORKERS": "4"}}, (schema_error("config", extra("1WORKERS")), bad_name("config", "1WORKERS"))),
-    Bad("config-key-with-dash", {"config": {"LOG-LEVEL": "info"}}, (schema_error("config", extra("LOG-LEVEL")), bad_name("config", "LOG-LEVEL"))),
+    Bad(
+        "config-key-starts-with-digit",
+        {"config": {"1WORKERS": "4"}},
+        (schema_error("config", extra("1WORKERS")), bad_name("config", "1WORKERS")),
+    ),
+    Bad(
+        "config-key-with-dash",
+        {"config": {"LOG-LEVEL": "info"}},
+        (schema_error("config", extra("LOG-LEVEL")), bad_name("config", "LOG-LEVEL")),
+    ),
     Bad("config-value-number", {"config": {"WORKERS": 4}}, (schema_error("config.WORKERS", typ("string")),)),
-    Bad("secrets.env-bad-name", {"secrets.env": {"api-key": "api-key"}}, (schema_error("secrets.env", extra("api-key")), bad_name("secrets.env", "api-key"))),
+    Bad(
+        "secrets.env-bad-name",
+        {"secrets.env": {"api-key": "api-key"}},
+        (schema_error("secrets.env", extra("api-key")), bad_name("secrets.env", "api-key")),
+    ),
     Bad("extraEnv-bad-name", {"extraEnv": [{"name": "1X", "value": "y"}]}, (schema_error("extraEnv.0.name", PATTERN),)),
-    Bad("keyVaultUri-not-a-vault", {**INGRESS, "ingress.tls.enabled": True, "ingress.tls.keyVaultUri": "https://example.com/cert"}, (schema_error("ingress.tls.keyVaultUri", PATTERN),)),
+    Bad(
+        "keyVaultUri-not-a-vault",
+        {**INGRESS, "ingress.tls.enabled": True, "ingress.tls.keyVaultUri": "https://example.com/cert"},
+        (schema_error("ingress.tls.keyVaultUri", PATTERN),),
+    ),
     Bad("quantity-malformed", {"resources.limits.memory": "2 GB"}, (schema_error("resources.limits.memory", PATTERN),)),
     # --- combinations (templates/_validate.tpl) ---
-    Bad("csi-without-keyvaultName", {**CSI, "secrets.csi.keyvaultName": ""}, (chart_error("secrets.csi.keyvaultName", "required when secrets.provider is csi"),)),
-    Bad("csi-without-tenantId", {**CSI, "secrets.csi.tenantId": ""}, (chart_error("secrets.csi.tenantId", "required when secrets.provider is csi"),)),
-    Bad("csi-without-clientId", {**CSI, "secrets.csi.clientId": ""}, (chart_error("secrets.csi.clientId", "required when secrets.provider is csi"),)),
-    Bad("csi-without-objects", {**CSI, "secrets.csi.objects": []}, (chart_error("secrets.csi.objects", "at least one Key Vault object"),)),
-    Bad("csi-with-native-data", {**CSI, "secrets.native.data": {"k": "v"}}, (chart_error("secrets.native", "must be empty when secrets.provider is csi"),)),
-    Bad("csi-env-without-sync", {**CSI, "secrets.env": {"API_KEY": "OpenAIKey"}}, (chart_error("secrets.env", "needs secrets.csi.syncSecret.enabled=true"),)),
+    Bad(
+        "csi-without-keyvaultName",
+        {**CSI, "secrets.csi.keyvaultName": ""},
+        (chart_error("secrets.csi.keyvaultName", "required when secrets.provider is csi"),),
+    ),
+    Bad(
+        "csi-without-tenantId",
+        {**CSI, "secrets.csi.tenantId": ""},
+        (chart_error("secrets.csi.tenantId", "required when secrets.provider is csi"),),
+    ),
+    Bad(
+        "csi-without-clientId",
+        {**CSI, "secrets.csi.clientId": ""},
+        (chart_error("secrets.csi.clientId", "required when secrets.provider is csi"),),
+    ),
+    Bad(
+        "csi-without-objects",
+        {**CSI, "secrets.csi.objects": []},
+        (chart_error("secrets.csi.objects", "at least one Key Vault object"),),
+    ),
+    Bad(
+        "csi-with-native-data",
+        {**CSI, "secrets.native.data": {"k": "v"}},
+        (chart_error("secrets.native", "must be empty when secrets.provider is csi"),),
+    ),
+    Bad(
+        "csi-env-without-sync",
+        {**CSI, "secrets.env": {"API_KEY": "OpenAIKey"}},
+        (chart_error("secrets.env", "needs secrets.csi.syncSecret.enabled=true"),),
+    ),
     Bad(
         "csi-env-unknown-object",
         {**CSI, "secrets.csi.syncSecret.enabled": True, "secrets.env": {"API_KEY": "nope"}},
         (chart_error("secrets.env.API_KEY", r'key "nope" is not a Key Vault object; allowed: .*OpenAIKey'),),
     ),
-    Bad("native-env-without-source", {"secrets.env": {"API_KEY": "api-key"}}, (chart_error("secrets.env", "needs secrets.native.data or secrets.native.existingSecret"),)),
+    Bad(
+        "native-env-without-source",
+        {"secrets.env": {"API_KEY": "api-key"}},
+        (chart_error("secrets.env", "needs secrets.native.data or secrets.native.existingSecret"),),
+    ),
     Bad(
         "native-env-key-missing",
         {"secrets.native.data": {"api-key": "x"}, "secrets.env": {"API_KEY": "nope"}},
         (chart_error("secrets.env.API_KEY", r'key "nope" is not in secrets.native.data; allowed: api-key'),),
     ),
-    Bad("native-data-and-existingSecret", {"secrets.native.data": {"k": "v"}, "secrets.native.existingSecret": "mine"}, (chart_error("secrets.native", "either data or existingSecret"),)),
-    Bad("env-from-config-and-secret", {"secrets.native.data": {"k": "v"}, "secrets.env": {"LOG_LEVEL": "k"}}, (chart_error("secrets.env.LOG_LEVEL", "one place only"),)),
-    Bad("gpu-request-by-hand", {"resources.requests.nvidia\\.com/gpu": 1}, (chart_error("resources.requests.nvidia.com/gpu", "gpu.enabled and gpu.count"),)),
-    Bad("gpu-limit-by-hand", {"resources.limits.nvidia\\.com/gpu": 1}, (chart_error("resources.limits.nvidia.com/gpu", "gpu.enabled=true and gpu.count"),)),
+    Bad(
+        "native-data-and-existingSecret",
+        {"secrets.native.data": {"k": "v"}, "secrets.native.existingSecret": "mine"},
+        (chart_error("secrets.native", "either data or existingSecret"),),
+    ),
+    Bad(
+        "env-from-config-and-secret",
+        {"secrets.native.data": {"k": "v"}, "secrets.env": {"LOG_LEVEL": "k"}},
+        (chart_error("secrets.env.LOG_LEVEL", "one place only"),),
+    ),
+    Bad(
+        "gpu-request-by-hand",
+        {"resources.requests.nvidia\\.com/gpu": 1},
+        (chart_error("resources.requests.nvidia.com/gpu", "gpu.enabled and gpu.count"),),
+    ),
+    Bad(
+        "gpu-limit-by-hand",
+        {"resources.limits.nvidia\\.com/gpu": 1},
+        (chart_error("resources.limits.nvidia.com/gpu", "gpu.enabled=true and gpu.count"),),
+    ),
     Bad("ingress-without-hosts", {"ingress.enabled": True}, (chart_error("ingress.hosts", "at least one host"),)),
-    Bad("agic-with-keyVaultUri", {**INGRESS, "ingress.controller": "agic", "ingress.tls.enabled": True, "ingress.tls.keyVaultUri": "https://roo-kv.vault.azure.net/certificates/vision"}, (chart_error("ingress.tls.keyVaultUri", "needs ingress.controller=nginx"),)),
-    Bad("nginx-tls-without-source", {**INGRESS, "ingress.tls.enabled": True}, (chart_error("ingress.tls", "TLS needs ingress.tls.secretName or ingress.tls.keyVaultUri"),)),
-    Bad("agic-tls-without-source", {**INGRESS, "ingress.controller": "agic", "ingress.tls.enabled": True}, (chart_error("ingress.tls", "TLS needs ingress.tls.secretName or ingress.tls.appGatewayCertificate"),)),
-    Bad("nginx-with-appGatewayCertificate", {**INGRESS, "ingress.tls.enabled": True, "ingress.tls.appGatewayCertificate": "c"}, (chart_error("ingress.tls.appGatewayCertificate", "only with ingress.controller=agic"),)),
+    Bad(
+        "agic-with-keyVaultUri",
+        {
+            **INGRESS,
+            "ingress.controller": "agic",
+            "ingress.tls.enabled": True,
+            "ingress.tls.keyVaultUri": "https://roo-kv.vault.azure.net/certificates/vision",
+        },
+        (chart_error("ingress.tls.keyVaultUri", "needs ingress.controller=nginx"),),
+    ),
+    Bad(
+        "nginx-tls-without-source",
+        {**INGRESS, "ingress.tls.enabled": True},
+        (chart_error("ingress.tls", "TLS needs ingress.tls.secretName or ingress.tls.keyVaultUri"),),
+    ),
+    Bad(
+        "agic-tls-without-source",
+        {**INGRESS, "ingress.controller": "agic", "ingress.tls.enabled": True},
+        (chart_error("ingress.tls", "TLS needs ingress.tls.secretName or ingress.tls.appGatewayCertificate"),),
+    ),
+    Bad(
+        "nginx-with-appGatewayCertificate",
+        {**INGRESS, "ingress.tls.enabled": True, "ingress.tls.appGatewayCertificate": "c"},
+        (chart_error("ingress.tls.appGatewayCertificate", "only with ingress.controller=agic"),),
+    ),
     Bad(
         "keyVaultUri-with-other-secretName",
-        {**INGRESS, "ingress.tls.enabled": True, "ingress.tls.keyVaultUri": "https://roo-kv.vault.azure.net/certificates/vision", "ingress.tls.secretName": "mine"},
+        {
+            **INGRESS,
+            "ingress.tls.enabled": True,
+            "ingress.tls.keyVaultUri": "https://roo-kv.vault.azure.net/certificates/vision",
+            "ingress.tls.secretName": "mine",
+        },
         (chart_error("ingress.tls.secretName", "must be empty or keyvault-ai-ai-inference"),),
     ),
-    Bad("tls-source-without-tls", {**INGRESS, "ingress.tls.keyVaultUri": "https://roo-kv.vault.azure.net/certificates/vision"}, (chart_error("ingress.tls.enabled", "must be true"),)),
-    Bad("agic-networkPolicy-without-cidr", {**INGRESS, "ingress.controller": "agic", "networkPolicy.enabled": True}, (chart_error("networkPolicy.appGatewaySubnetCIDR", "required with networkPolicy.enabled and ingress.controller=agic"),)),
-    Bad("hpa-min-above-max", {"autoscaling.enabled": True, "autoscaling.minReplicas": 5, "autoscaling.maxReplicas": 2}, (chart_error("autoscaling.minReplicas", "allowed: minReplicas <= maxReplicas"),)),
-    Bad("hpa-without-metric", {"autoscaling.enabled": True, "autoscaling.targetCPUUtilizationPercentage": 0}, (chart_error("autoscaling", "needs at least one of targetCPUUtilizationPercentage"),)),
-    Bad("pdb-maxUnavailable-zero", {"replicaCount": 2, "podDisruptionBudget.maxUnavailable": 0}, (chart_error("podDisruptionBudget.maxUnavailable", "allowed: at least 1"),)),
-    Bad("existingClaim-without-name", {"modelCache.enabled": True, "modelCache.type": "existingClaim"}, (chart_error("modelCache.existingClaim", "required when modelCache.type is existingClaim"),)),
+    Bad(
+        "tls-source-without-tls",
+        {**INGRESS, "ingress.tls.keyVaultUri": "https://roo-kv.vault.azure.net/certificates/vision"},
+        (chart_error("ingress.tls.enabled", "must be true"),),
+    ),
+    Bad(
+        "agic-networkPolicy-without-cidr",
+        {**INGRESS, "ingress.controller": "agic", "networkPolicy.enabled": True},
+        (
+            chart_error(
+                "networkPolicy.appGatewaySubnetCIDR", "required with networkPolicy.enabled and ingress.controller=agic"
+            ),
+        ),
+    ),
+    Bad(
+        "hpa-min-above-max",
+        {"autoscaling.enabled": True, "autoscaling.minReplicas": 5, "autoscaling.maxReplicas": 2},
+        (chart_error("autoscaling.minReplicas", "allowed: minReplicas <= maxReplicas"),),
+    ),
+    Bad(
+        "hpa-without-metric",
+        {"autoscaling.enabled": True, "autoscaling.targetCPUUtilizationPercentage": 0},
+        (chart_error("autoscaling", "needs at least one of targetCPUUtilizationPercentage"),),
+    ),
+    Bad(
+        "pdb-maxUnavailable-zero",
+        {"replicaCount": 2, "podDisruptionBudget.maxUnavailable": 0},
+        (chart_error("podDisruptionBudget.maxUnavailable", "allowed: at least 1"),),
+    ),
+    Bad(
+        "existingClaim-without-name",
+        {"modelCache.enabled": True, "modelCache.type": "existingClaim"},
+        (chart_error("modelCache.existingClaim", "required when modelCache.type is existingClaim"),),
+    ),
     Bad(
         "rwo-pvc-rolling-multi-replica",
         {"modelCache.enabled": True, "modelCache.type": "pvc", "replicaCount": 3},
         (chart_error("modelCache.accessMode", "use ReadWriteMany .* or strategy.type=Recreate"),),
     ),
-    Bad("aks-pod-label", {"podLabels": {"kubernetes.azure.com/team": "ml"}}, (chart_error("podLabels/commonLabels/selectorLabels", "reserved for AKS"),)),
-    Bad("aks-common-label", {"commonLabels": {"kubernetes.azure.com/team": "ml"}}, (chart_error("podLabels/commonLabels/selectorLabels", "reserved for AKS"),)),
+    Bad(
+        "aks-pod-label",
+        {"podLabels": {"kubernetes.azure.com/team": "ml"}},
+        (chart_error("podLabels/commonLabels/selectorLabels", "reserved for AKS"),),
+    ),
+    Bad(
+        "aks-common-label",
+        {"commonLabels": {"kubernetes.azure.com/team": "ml"}},
+        (chart_error("podLabels/commonLabels/selectorLabels", "reserved for AKS"),),
+    ),
     # --- validations the chart lacks (strict xfail until the lead adds them; see the expected message) ---
     Bad(
         "service.targetPort-unknown-name",
         {"service.targetPort": "metrics"},
         (chart_error("service.targetPort", r"allowed: http or containerPort"),),
         missing="the Service would target a port the pods do not expose; expected "
-        '"ai-inference: service.targetPort: "metrics" is not a port of the server container; allowed: http or containerPort (8000)"',
+        '"ai-inference: service.targetPort: "metrics" is not a port of the server container; '
+        'allowed: http or containerPort (8000)"',
     ),
     Bad(
         "pdb-minAvailable-not-below-replicas",
         {"replicaCount": 3, "podDisruptionBudget.minAvailable": 3},
         (chart_error("podDisruptionBudget.minAvailable", r"allowed: fewer than"),),
         missing="a PDB with minAvailable >= replicas blocks every drain; expected "
-        '"ai-inference: podDisruptionBudget.minAvailable: 3 leaves no pod to evict with 3 replicas; allowed: fewer than replicaCount (or autoscaling.minReplicas), or a percentage below 100%"',
+        '"ai-inference: podDisruptionBudget.minAvailable: 3 leaves no pod to evict with 3 replicas; '
+        'allowed: fewer than replicaCount (or autoscaling.minReplicas), or a percentage below 100%"',
     ),
 ]
 
@@ -235,8 +422,10 @@ def _prerender_catalog(renderer: Renderer) -> None:
     renderer.prerender(RenderRequest.make(bad.overrides) for bad in CATALOG)
 
 
-def _param(bad: Bad) -> Any:
-    marks = [pytest.mark.xfail(strict=True, reason=f"chart lacks this validation: {bad.missing}")] if bad.missing else []
+def _param(bad: Bad) -> ParameterSet:
+    marks = (
+        [pytest.mark.xfail(strict=True, reason=f"chart lacks this validation: {bad.missing}")] if bad.missing else []
+    )
     return pytest.param(bad, id=bad.id, marks=marks)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
-
 from harness.cases import CLIENT_ID, PROVIDER_OVERRIDES, TENANT_ID
 
 if TYPE_CHECKING:
@@ -13,8 +12,10 @@ if TYPE_CHECKING:
     from harness.render import Manifest, Obj
 
 HOST = "vision.example.com"
+SHM = "/dev/shm"  # noqa: S108 - the shared-memory mount, not a temp file
 KV_URI = "https://roo-kv.vault.azure.net/certificates/vision"
-WAF = "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies/waf"
+WAF_TYPE = "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies"
+WAF = f"/subscriptions/0/resourceGroups/rg/providers/{WAF_TYPE}/waf"
 NGINX = {"ingress.enabled": True, "ingress.controller": "nginx", "ingress.hosts": [HOST]}
 AGIC = {"ingress.enabled": True, "ingress.controller": "agic", "ingress.hosts": [HOST]}
 CSI = PROVIDER_OVERRIDES["csi"]
@@ -29,7 +30,8 @@ def server(m: Manifest) -> Obj:
     return next(c for c in pod(m)["containers"] if c["name"] == m.values["containerName"])
 
 
-def volume(m: Manifest, **match: Any) -> Obj | None:
+def volume(m: Manifest, **match: object) -> Obj | None:
+    """The first pod volume with every given key (a value of None: any value)."""
     for v in pod(m).get("volumes", []):
         if all(k in v and (val is None or v[k] == val) for k, val in match.items()):
             return v  # type: ignore[no-any-return]
@@ -40,7 +42,7 @@ def mount(m: Manifest, path: str) -> Obj | None:
     return next((vm for vm in server(m).get("volumeMounts", []) if vm["mountPath"] == path), None)
 
 
-# --- GPU ---------------------------------------------------------------------------------------------------------------
+# --- GPU ------------------------------------------------------------------------------------------------------------
 
 
 def test_gpu_on(render: RenderFunc) -> None:
@@ -52,7 +54,7 @@ def test_gpu_on(render: RenderFunc) -> None:
     assert {"key": "sku", "operator": "Equal", "value": "gpu", "effect": "NoSchedule"} in pod(m)["tolerations"]
     assert pod(m)["nodeSelector"]["kubernetes.azure.com/accelerator"] == "nvidia"
     assert "nodeAffinity" not in (pod(m).get("affinity") or {}), "GPU pods must not avoid GPU nodes"
-    shm = volume(m, emptyDir=None, name=mount(m, "/dev/shm")["name"])  # type: ignore[index]
+    shm = volume(m, emptyDir=None, name=mount(m, SHM)["name"])  # type: ignore[index]
     assert shm is not None
     assert shm["emptyDir"] == {"medium": "Memory", "sizeLimit": "8Gi"}
 
@@ -64,7 +66,7 @@ def test_gpu_off(render: RenderFunc) -> None:
     assert "kubernetes.azure.com/accelerator" not in (pod(m).get("nodeSelector") or {})
     terms = pod(m)["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"]
     assert {"key": "kubernetes.azure.com/accelerator", "operator": "DoesNotExist"} in terms[0]["matchExpressions"]
-    shm = volume(m, name=mount(m, "/dev/shm")["name"])  # type: ignore[index]
+    shm = volume(m, name=mount(m, SHM)["name"])  # type: ignore[index]
     assert shm is not None
     assert shm["emptyDir"] == {"medium": "Memory", "sizeLimit": "1Gi"}
 
@@ -79,7 +81,7 @@ def test_gpu_runtime_class(render: RenderFunc) -> None:
     assert pod(render({"gpu.enabled": True, "gpu.runtimeClassName": "nvidia"}))["runtimeClassName"] == "nvidia"
 
 
-# --- secrets -----------------------------------------------------------------------------------------------------------
+# --- secrets --------------------------------------------------------------------------------------------------------
 
 
 def test_native_secret(render: RenderFunc) -> None:
@@ -139,7 +141,7 @@ def test_csi_sync_secret_feeds_env(render: RenderFunc) -> None:
     assert env["API_KEY"]["valueFrom"]["secretKeyRef"] == {"name": synced["secretName"], "key": "api-key"}
 
 
-# --- ingress -----------------------------------------------------------------------------------------------------------
+# --- ingress --------------------------------------------------------------------------------------------------------
 
 
 def test_ingress_off(render: RenderFunc) -> None:
@@ -188,19 +190,23 @@ def test_agic(render: RenderFunc) -> None:
 
 
 def test_agic_tls(render: RenderFunc) -> None:
-    ing = render({**AGIC, "ingress.tls.enabled": True, "ingress.tls.appGatewayCertificate": "vision-cert"}).get("Ingress")
+    ing = render({**AGIC, "ingress.tls.enabled": True, "ingress.tls.appGatewayCertificate": "vision-cert"}).get(
+        "Ingress"
+    )
     notes = ing["metadata"]["annotations"]
     assert notes["appgw.ingress.kubernetes.io/appgw-ssl-certificate"] == "vision-cert"
     assert notes["appgw.ingress.kubernetes.io/ssl-redirect"] == "true"
 
 
 def test_ingress_extra_annotations_merge_over_defaults(render: RenderFunc) -> None:
-    notes = render({**NGINX, "ingress.annotations": {"nginx.ingress.kubernetes.io/proxy-body-size": "1g", "x/y": "z"}}).get("Ingress")["metadata"]["annotations"]
+    notes = render(
+        {**NGINX, "ingress.annotations": {"nginx.ingress.kubernetes.io/proxy-body-size": "1g", "x/y": "z"}}
+    ).get("Ingress")["metadata"]["annotations"]
     assert notes["nginx.ingress.kubernetes.io/proxy-body-size"] == "1g"
     assert notes["x/y"] == "z"
 
 
-# --- scaling, availability, storage, extras -----------------------------------------------------------------------------
+# --- scaling, availability, storage, extras -------------------------------------------------------------------------
 
 
 def test_single_replica_has_no_pdb(render: RenderFunc) -> None:

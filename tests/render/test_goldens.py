@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
-
 from harness.render import CHART_DIR, REPO_ROOT, Manifest, RenderRequest, chart_values_files, parse_manifest
 
 if TYPE_CHECKING:
@@ -69,7 +68,9 @@ def test_golden(renderer: Renderer, update_goldens: bool, values_file: Path) -> 
         path.write_text(header + manifest.text.lstrip(), encoding="utf-8")
         return
     if not path.is_file():
-        pytest.fail(f"no golden for values/{values_file.name}: run `nox -s goldens` and review tests/goldens/{path.name}")
+        pytest.fail(
+            f"no golden for values/{values_file.name}: run `nox -s goldens` and review tests/goldens/{path.name}"
+        )
     expected = parse_manifest(request, path.read_text(encoding="utf-8"), {})
     diffs = object_diffs(expected, manifest)
     assert not diffs, f"render of values/{values_file.name} differs from {path.name}:\n" + "\n".join(diffs)

@@ -7,7 +7,6 @@ import itertools
 from typing import TYPE_CHECKING
 
 import pytest
-
 from harness.cases import GPU_STATES, INGRESSES, PROVIDERS, Case, all_cases, switch_cases
 from harness.kube_schema import KUBE_VERSIONS, schema_errors
 from harness.render import DEFAULT_KUBE_VERSION, RenderRequest, templates_use_kube_version

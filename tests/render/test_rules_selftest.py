@@ -7,7 +7,6 @@ import copy
 from typing import TYPE_CHECKING, Any
 
 import pytest
-
 from harness.cases import CLIENT_ID, TENANT_ID
 from harness.kube_schema import KUBE_VERSIONS, schema_errors
 from harness.render import Manifest, RenderRequest
@@ -65,36 +64,80 @@ def duplicate_service(m: Manifest) -> None:
 
 def add_secret(m: Manifest) -> None:
     m.objects.append(
-        {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "leak", "namespace": "inference"}, "stringData": {"k": "v"}}
+        {
+            "apiVersion": "v1",
+            "kind": "Secret",
+            "metadata": {"name": "leak", "namespace": "inference"},
+            "stringData": {"k": "v"},
+        }
     )
 
 
 # rule -> (what is broken, how)
 BREAKAGES: dict[str, tuple[str, Callable[[Manifest], Any]]] = {
-    "pss-allow-privilege-escalation": ("allowPrivilegeEscalation unset", lambda m: server(m)["securityContext"].pop("allowPrivilegeEscalation")),
+    "pss-allow-privilege-escalation": (
+        "allowPrivilegeEscalation unset",
+        lambda m: server(m)["securityContext"].pop("allowPrivilegeEscalation"),
+    ),
     "pss-run-as-non-root": ("container runAsUser 0", lambda m: server(m)["securityContext"].update(runAsUser=0)),
-    "pss-capabilities": ("add NET_ADMIN", lambda m: server(m)["securityContext"]["capabilities"].update(add=["NET_ADMIN"])),
-    "pss-seccomp": ("pod seccomp Unconfined", lambda m: pod(m)["securityContext"].update(seccompProfile={"type": "Unconfined"})),
+    "pss-capabilities": (
+        "add NET_ADMIN",
+        lambda m: server(m)["securityContext"]["capabilities"].update(add=["NET_ADMIN"]),
+    ),
+    "pss-seccomp": (
+        "pod seccomp Unconfined",
+        lambda m: pod(m)["securityContext"].update(seccompProfile={"type": "Unconfined"}),
+    ),
     "pss-privileged": ("privileged container", lambda m: server(m)["securityContext"].update(privileged=True)),
     "pss-host-namespaces-ports": ("hostNetwork", lambda m: pod(m).update(hostNetwork=True)),
-    "pss-volume-types": ("hostPath volume", lambda m: pod(m)["volumes"].append({"name": "h", "hostPath": {"path": "/"}})),
+    "pss-volume-types": (
+        "hostPath volume",
+        lambda m: pod(m)["volumes"].append({"name": "h", "hostPath": {"path": "/"}}),
+    ),
     "pss-no-overrides": ("procMount Unmasked", lambda m: server(m)["securityContext"].update(procMount="Unmasked")),
-    "read-only-root-fs": ("writable root fs without opt-in", lambda m: server(m)["securityContext"].update(readOnlyRootFilesystem=False)),
+    "read-only-root-fs": (
+        "writable root fs without opt-in",
+        lambda m: server(m)["securityContext"].update(readOnlyRootFilesystem=False),
+    ),
     "no-sa-token-automount": ("token automounted", lambda m: pod(m).update(automountServiceAccountToken=True)),
-    "resources": ("GPU in requests", lambda m: server(m)["resources"].setdefault("requests", {}).update({"nvidia.com/gpu": 1})),
+    "resources": (
+        "GPU in requests",
+        lambda m: server(m)["resources"].setdefault("requests", {}).update({"nvidia.com/gpu": 1}),
+    ),
     "probes": ("startupProbe removed", lambda m: server(m).pop("startupProbe")),
     "image-pinned": ("latest tag", lambda m: server(m).update(image="roo.azurecr.io/roo-vision:latest")),
-    "standard-labels": ("helm.sh/chart removed from the Service", lambda m: m.by_kind("Service")[0]["metadata"]["labels"].pop("helm.sh/chart")),
-    "selectors": ("helm.sh/chart in the Deployment selector", lambda m: deployment(m)["spec"]["selector"]["matchLabels"].update({"helm.sh/chart": "x"})),
+    "standard-labels": (
+        "helm.sh/chart removed from the Service",
+        lambda m: m.by_kind("Service")[0]["metadata"]["labels"].pop("helm.sh/chart"),
+    ),
+    "selectors": (
+        "helm.sh/chart in the Deployment selector",
+        lambda m: deployment(m)["spec"]["selector"]["matchLabels"].update({"helm.sh/chart": "x"}),
+    ),
     "service-selectors-unique": ("second Service with the same selector", duplicate_service),
-    "namespace-rendered": ("ConfigMap without namespace", lambda m: m.by_kind("ConfigMap")[0]["metadata"].pop("namespace")),
-    "no-aks-labels": ("AKS label on the pod template", lambda m: deployment(m)["spec"]["template"]["metadata"]["labels"].update({"kubernetes.azure.com/x": "y"})),
+    "namespace-rendered": (
+        "ConfigMap without namespace",
+        lambda m: m.by_kind("ConfigMap")[0]["metadata"].pop("namespace"),
+    ),
+    "no-aks-labels": (
+        "AKS label on the pod template",
+        lambda m: deployment(m)["spec"]["template"]["metadata"]["labels"].update({"kubernetes.azure.com/x": "y"}),
+    ),
     "ha-pdb-spread": ("PDB removed", lambda m: m.objects.remove(m.by_kind("PodDisruptionBudget")[0])),
     "hpa-no-replicas": ("HPA added, replicas kept", add_hpa),
     "no-secret-material-csi": ("Secret with stringData in csi mode", add_secret),
-    "no-literal-secret-env": ("literal API key env", lambda m: server(m).setdefault("env", []).append({"name": "OPENAI_API_KEY", "value": "sk-12345678"})),
-    "no-null-fields": ("null targetPort", lambda m: m.by_kind("Service")[0]["spec"]["ports"][0].update(targetPort=None)),
-    "service-target-port": ("targetPort names no port", lambda m: m.by_kind("Service")[0]["spec"]["ports"][0].update(targetPort="nope")),
+    "no-literal-secret-env": (
+        "literal API key env",
+        lambda m: server(m).setdefault("env", []).append({"name": "OPENAI_API_KEY", "value": "sk-12345678"}),
+    ),
+    "no-null-fields": (
+        "null targetPort",
+        lambda m: m.by_kind("Service")[0]["spec"]["ports"][0].update(targetPort=None),
+    ),
+    "service-target-port": (
+        "targetPort names no port",
+        lambda m: m.by_kind("Service")[0]["spec"]["ports"][0].update(targetPort="nope"),
+    ),
 }
 
 
@@ -104,7 +147,13 @@ def base(renderer: Renderer) -> Manifest:
 
 
 def broken(base: Manifest, breakage: Callable[[Manifest], Any]) -> Manifest:
-    copy_ = Manifest(request=base.request, text=base.text, objects=copy.deepcopy(base.objects), sources=list(base.sources), values=copy.deepcopy(base.values))
+    copy_ = Manifest(
+        request=base.request,
+        text=base.text,
+        objects=copy.deepcopy(base.objects),
+        sources=list(base.sources),
+        values=copy.deepcopy(base.values),
+    )
     breakage(copy_)
     return copy_
 

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema
 import pytest
 import yaml
-
 from harness.render import CHART_DIR, REPO_ROOT, chart_values_files
 from harness.template_refs import is_used, read_exceptions, template_references
 from harness.values_doc import is_free_form, leaf_paths, parse_doc_comments, resolve_ref, schema_node
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 SCHEMA_PATH = CHART_DIR / "values.schema.json"
 VALUES_PATH = CHART_DIR / "values.yaml"
@@ -51,7 +52,7 @@ def values() -> dict[str, Any]:
     return loaded
 
 
-def get(values: dict[str, Any], path: tuple[str, ...]) -> Any:
+def get(values: dict[str, Any], path: tuple[str, ...]) -> object:
     node: Any = values
     for key in path:
         node = node[key]
@@ -64,7 +65,10 @@ def test_schema_is_valid_draft07(schema: dict[str, Any]) -> None:
 
 
 def test_values_yaml_validates(schema: dict[str, Any], values: dict[str, Any]) -> None:
-    errors = [f"{'.'.join(map(str, e.absolute_path))}: {e.message}" for e in jsonschema.Draft7Validator(schema).iter_errors(values)]
+    errors = [
+        f"{'.'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in jsonschema.Draft7Validator(schema).iter_errors(values)
+    ]
     assert not errors, "\n".join(errors)
 
 
@@ -74,7 +78,10 @@ def test_values_files_validate(schema: dict[str, Any], values: dict[str, Any], p
     from harness.render import deep_merge  # noqa: PLC0415
 
     merged = deep_merge(values, yaml.safe_load(path.read_text(encoding="utf-8")) or {})
-    errors = [f"{'.'.join(map(str, e.absolute_path))}: {e.message}" for e in jsonschema.Draft7Validator(schema).iter_errors(merged)]
+    errors = [
+        f"{'.'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in jsonschema.Draft7Validator(schema).iter_errors(merged)
+    ]
     assert not errors, "\n".join(errors)
 
 
@@ -103,7 +110,7 @@ def test_descriptions_are_the_doc_comments(schema: dict[str, Any]) -> None:
 def test_defaults_equal_values_yaml(schema: dict[str, Any], values: dict[str, Any]) -> None:
     problems = []
 
-    def walk(node: dict[str, Any], value: Any, path: tuple[str, ...]) -> None:
+    def walk(node: dict[str, Any], value: object, path: tuple[str, ...]) -> None:
         if path and node.get("default", value) != value:
             problems.append(f"{'.'.join(path)}: default {node.get('default')!r} != values.yaml {value!r}")
         if path and "default" not in node:
@@ -121,7 +128,7 @@ def test_defaults_equal_values_yaml(schema: dict[str, Any], values: dict[str, An
 def test_defaults_and_examples_validate_against_their_own_schema(schema: dict[str, Any]) -> None:
     problems = []
 
-    def walk(node: Any, where: str) -> None:
+    def walk(node: object, where: str) -> None:
         if isinstance(node, dict):
             resolved = dict(node)
             samples = ([node["default"]] if "default" in node else []) + list(node.get("examples", []))
@@ -198,7 +205,9 @@ def test_every_value_is_used_by_a_template(schema: dict[str, Any], values: dict[
     exceptions = read_exceptions(EXCEPTIONS_PATH)
     leaves = {".".join(p): p for p in leaf_paths(values, schema)}
     unused = [dotted for dotted, path in leaves.items() if not is_used(path, refs) and dotted not in exceptions]
-    assert not unused, f"values no template reads (use them, or list them with a reason in {EXCEPTIONS_PATH.name}): {unused}"
+    assert not unused, (
+        f"values no template reads (use them, or list them with a reason in {EXCEPTIONS_PATH.name}): {unused}"
+    )
     stale = [k for k in exceptions if k not in leaves or is_used(leaves[k], refs)]
     assert not stale, f"stale entries in {EXCEPTIONS_PATH.name}: {stale}"
     missing_reason = [k for k, reason in exceptions.items() if not reason]
@@ -215,5 +224,14 @@ def test_crd_schemas_match_tests_crds() -> None:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     crds = sorted(str(p) for p in (REPO_ROOT / "tests" / "crds").glob("*.yaml"))
-    args = [*crds, "--out", str(REPO_ROOT / "tests" / "schemas"), "--alias-group", "monitoring.coreos.com=azmonitoring.coreos.com", "--check"]
-    assert module.main(args) == 0, "tests/schemas is out of date: run scripts/crd_to_schema.py (see tests/schemas/README.md)"
+    args = [
+        *crds,
+        "--out",
+        str(REPO_ROOT / "tests" / "schemas"),
+        "--alias-group",
+        "monitoring.coreos.com=azmonitoring.coreos.com",
+        "--check",
+    ]
+    assert module.main(args) == 0, (
+        "tests/schemas is out of date: run scripts/crd_to_schema.py (see tests/schemas/README.md)"
+    )
