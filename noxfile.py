@@ -1,11 +1,11 @@
 """Sessions for the ai-inference chart. `nox` alone runs the default set (the whole test suite).
 
-    nox -s lint             ruff, mypy, yamllint, shellcheck, helm lint --strict (helm 3 and 4)
-    nox -s render           the render tier under helm 3 and helm 4
-    nox -s ecosystem        docs drift, ct-style lint, policy gates, OCI round trip, actionlint
-    nox -s smoke            the cluster tier (brings up the local kwok cluster unless KUBECONFIG is set)
-    nox -s goldens          rewrite tests/goldens from the current chart (not in the default set)
-    nox -s diagrams         redraw docs/diagrams from values/*.yaml (not in the default set)
+nox -s lint             ruff, mypy, yamllint, shellcheck, helm lint --strict (helm 3 and 4)
+nox -s render           the render tier under helm 3 and helm 4
+nox -s ecosystem        docs drift, ct-style lint, policy gates, OCI round trip, actionlint
+nox -s smoke            the cluster tier (brings up the local kwok cluster unless KUBECONFIG is set)
+nox -s goldens          rewrite tests/goldens from the current chart (not in the default set)
+nox -s diagrams         redraw docs/diagrams from values/*.yaml (not in the default set)
 """
 
 from __future__ import annotations
@@ -39,7 +39,9 @@ def install_tools(session: nox.Session) -> Path:
 @nox.session
 def lint(session: nox.Session) -> None:
     """Static checks of the Python code, YAML, shell scripts and the chart."""
-    session.install("-r", REQUIREMENTS, "ruff==0.17.6", "mypy==2.4.1", "types-PyYAML", "yamllint==1.38.0")
+    session.install(
+        "-r", REQUIREMENTS, "nox==2026.10.20", "ruff==0.17.6", "mypy==2.4.1", "types-PyYAML", "yamllint==1.38.0"
+    )
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")

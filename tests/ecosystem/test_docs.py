@@ -19,10 +19,7 @@ HELM_DOCS_ARGS = ["--template-files", "README.md.gotmpl", "--sort-values-order",
 REGENERATE = ".tools/bin/helm-docs --chart-search-root charts " + " ".join(HELM_DOCS_ARGS)
 
 # Parameters whose description helm-docs cannot read yet, with the values.yaml fix. Goal: empty; stale entries fail.
-KNOWN_UNDOCUMENTED: dict[str, str] = {
-    "image.registry": "helm-docs takes ' --attach-acr' in the comment for a `key -- description` separator; "
-    "write the flag without a space before it, e.g. '(attached with `az aks update`, flag `--attach-acr`)'",
-}
+KNOWN_UNDOCUMENTED: dict[str, str] = {}
 
 
 def generate(tmp_path: Path) -> Path:

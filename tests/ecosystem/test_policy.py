@@ -195,12 +195,12 @@ OPT_INS: list[tuple[str, str, dict[str, Any]]] = [
     ("kube-score", "container-image-pull-policy", {"image": {"pullPolicy": "IfNotPresent"}}),
     ("kube-score", "deployment-strategy", {"strategy": {"type": "Recreate"}}),
     ("kube-score", "deployment-has-host-podantiaffinity", {"replicaCount": 3}),
+    ("kube-score", "pod-probes-identical", {"probes": {"livePath": "/health"}}),
 ]
 OPT_OUTS: list[tuple[str, str, dict[str, Any]]] = [
     ("checkov", "CKV_K8S_43", {"image": {"digest": "sha256:" + "a" * 64}}),
     ("checkov", "CKV2_K8S_6", {"networkPolicy": {"enabled": True}}),
     ("kube-score", "deployment-replicas", {"replicaCount": 2}),
-    ("kube-score", "pod-probes-identical", {"probes": {"livePath": "/live"}}),
 ]
 
 
