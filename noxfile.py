@@ -1,8 +1,8 @@
 """Sessions for the ai-inference chart. `nox` alone runs the default set (the whole test suite).
 
-nox -s lint             ruff, mypy, yamllint, shellcheck, helm lint --strict (helm 3 and 4)
+nox -s lint             ruff, mypy, yamllint, helm lint --strict (helm 3 and 4)
 nox -s render           the render tier under helm 3 and helm 4
-nox -s ecosystem        docs drift, ct-style lint, policy gates, OCI round trip, actionlint
+nox -s ecosystem        docs drift, ct-style lint, policy gates, OCI round trip, actionlint, shellcheck
 nox -s smoke            the cluster tier (brings up the local kwok cluster unless KUBECONFIG is set)
 nox -s goldens          rewrite tests/goldens from the current chart (not in the default set)
 nox -s diagrams         redraw docs/diagrams from values/*.yaml (not in the default set)
@@ -49,7 +49,9 @@ def lint(session: nox.Session) -> None:
     bin_dir = install_tools(session)
     for helm in HELMS:
         for values in VALUES:
-            session.run(str(bin_dir / helm), "lint", "--strict", str(CHART), "-f", str(values), silent=True)
+            session.run(
+                str(bin_dir / helm), "lint", "--strict", str(CHART), "-f", str(values), silent=True, external=True
+            )
 
 
 @nox.session
