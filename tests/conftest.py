@@ -68,8 +68,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         "wall_seconds": round(time.perf_counter() - _STATE.get("started", time.perf_counter()), 3),
         "exitstatus": int(exitstatus),
     }
-    if session.config.cache is not None:
-        session.config.cache.set(f"render/stats/{renderer.helm.name}", stats)
+    cache = getattr(session.config, "cache", None)  # absent with -p no:cacheprovider
+    if cache is not None:
+        cache.set(f"render/stats/{renderer.helm.name}", stats)
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
         reporter.write_line(

@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-CHART_DIR = REPO_ROOT / "charts" / "ai-inference"
+# RENDER_CHART_DIR points the harness at a scratch copy of the chart (to see checks fail on deliberate breakage).
+CHART_DIR = Path(os.environ.get("RENDER_CHART_DIR", REPO_ROOT / "charts" / "ai-inference")).resolve()
 DEFAULT_HELM = REPO_ROOT / ".tools" / "bin" / "helm4"
 DEFAULT_RELEASE = "ai"
 DEFAULT_NAMESPACE = "inference"
