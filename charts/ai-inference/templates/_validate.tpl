@@ -100,6 +100,12 @@ Called from deployment.yaml, which every render includes.
 {{- $errors = append $errors "networkPolicy.appGatewaySubnetCIDR: required with networkPolicy.enabled and ingress.controller=agic (the Application Gateway reaches the pods from its subnet)" }}
 {{- end }}
 
+{{- /* Service */}}
+{{- $target := toString $v.service.targetPort }}
+{{- if not (has $target (list "http" (toString $v.containerPort))) }}
+{{- $errors = append $errors (printf "service.targetPort: %q is not a port of the server container; allowed: http or containerPort (%v)" $target $v.containerPort) }}
+{{- end }}
+
 {{- /* Scaling, disruption, storage */}}
 {{- if and $v.autoscaling.enabled (gt (int $v.autoscaling.minReplicas) (int $v.autoscaling.maxReplicas)) }}
 {{- $errors = append $errors (printf "autoscaling.minReplicas: %d is greater than autoscaling.maxReplicas (%d); allowed: minReplicas <= maxReplicas" (int $v.autoscaling.minReplicas) (int $v.autoscaling.maxReplicas)) }}
@@ -109,6 +115,14 @@ Called from deployment.yaml, which every render includes.
 {{- end }}
 {{- if and $v.podDisruptionBudget.enabled (eq (toString $v.podDisruptionBudget.minAvailable) "") (eq (toString $v.podDisruptionBudget.maxUnavailable) "0") }}
 {{- $errors = append $errors "podDisruptionBudget.maxUnavailable: 0 blocks every node drain and cluster upgrade; allowed: at least 1 (or a percentage)" }}
+{{- end }}
+{{- $minAvailable := $v.podDisruptionBudget.minAvailable }}
+{{- $pods := ternary $v.autoscaling.minReplicas $v.replicaCount $v.autoscaling.enabled | int }}
+{{- if and $v.podDisruptionBudget.enabled (not (kindIs "string" $minAvailable)) (ge (int $minAvailable) $pods) (include "ai-inference.multiReplica" .) }}
+{{- $errors = append $errors (printf "podDisruptionBudget.minAvailable: %d leaves no pod to evict with %d replicas; allowed: fewer than replicaCount (or autoscaling.minReplicas), or a percentage below 100%%" (int $minAvailable) $pods) }}
+{{- end }}
+{{- if and $v.podDisruptionBudget.enabled (eq (toString $minAvailable) "100%") (include "ai-inference.multiReplica" .) }}
+{{- $errors = append $errors "podDisruptionBudget.minAvailable: 100% leaves no pod to evict; allowed: fewer than replicaCount (or autoscaling.minReplicas), or a percentage below 100%" }}
 {{- end }}
 {{- $cache := $v.modelCache }}
 {{- if $cache.enabled }}
