@@ -53,6 +53,7 @@ class Release:
     namespace: str
     dry_run: str = ""  # output of a failed strict server-side dry run, empty when it passed
     install: Install | None = None
+    autoscaled: str = ""  # why the HPA did not bring the Deployment to minReplicas, empty when it did
     values: dict[str, Any] = field(default_factory=dict)  # computed values of the deployed revision
 
     def require_installed(self) -> None:
@@ -76,16 +77,36 @@ def _install(kube: Kube, helm: Helm, release: Release, real_kubelet: bool) -> Re
     _prerequisites(kube, release.namespace, values)
     sets = REAL_KUBELET_IMAGE_SETS if real_kubelet else ()
     args = Helm.value_args([release.values_file], sets)
-    dry = strict_server_dry_run(
-        kube.kubeconfig, release.namespace, helm.template(release.name, release.namespace, args)
-    )
+    try:
+        manifest = helm.template(release.name, release.namespace, args)
+    except AssertionError as exc:  # the chart does not render: nothing to install
+        release.dry_run = str(exc)
+        return release
+    dry = strict_server_dry_run(kube.kubeconfig, release.namespace, manifest)
     if dry.returncode != 0 or "would violate PodSecurity" in dry.stderr:
         release.dry_run = dry.stderr + dry.stdout
     release.install = helm_install(kube, helm, release.name, release.namespace, args, timeout=90)
     if release.install.returncode == 0:
         TIMINGS[release.values_file.stem] = release.install.seconds
         release.values = helm.values(release.name, release.namespace)
+        if dig(release.values, "autoscaling.enabled"):
+            _await_autoscaler(kube, release)
     return release
+
+
+def _await_autoscaler(kube: Kube, release: Release) -> None:
+    """The Deployment renders no replicas under an HPA; the HPA controller raises it to minReplicas within one sync
+    period (15 s), even without a metrics API. Wait here so no later check races that scale-up."""
+    want = int(dig(release.values, "autoscaling.minReplicas"))
+    try:
+        wait_for(
+            f"the HPA to scale {release.name} to {want}",
+            lambda: kube.deployment(release.namespace, release.name).spec.replicas >= want,
+            timeout=45,
+        )
+        kube.rolled_out(release.namespace, release.name)
+    except AssertionError as exc:
+        release.autoscaled = str(exc)
 
 
 def _needs_csi_driver(path: Path, real_kubelet: bool) -> bool:
@@ -127,7 +148,7 @@ def test_strict_server_side_validation(release: Release) -> None:
 
 def test_install(kube: Kube, helm: Helm, release: Release) -> None:
     """`helm install --wait` succeeds without any pod being rejected, and the release is deployed at revision 1."""
-    assert release.install is not None
+    assert release.install is not None, f"not installed: {release.dry_run}"
     assert_installed(release.install)
     status = helm.status(release.name, release.namespace)
     assert status["info"]["status"] == "deployed"
@@ -159,6 +180,24 @@ def test_node_pools(kube: Kube, release: Release) -> None:
         else:
             assert labels.get(AGENTPOOL) != GPU_POOL, where
             assert ACCELERATOR not in labels, where
+
+
+def test_autoscaler(kube: Kube, release: Release) -> None:
+    """autoscaling.enabled: an autoscaling/v2 HPA targets the Deployment and holds it at minReplicas or more."""
+    release.require_installed()
+    if not dig(release.values, "autoscaling.enabled"):
+        pytest.skip("autoscaling disabled")
+    assert not release.autoscaled, release.autoscaled
+    hpas = items(
+        client.AutoscalingV2Api(kube.api).list_namespaced_horizontal_pod_autoscaler(
+            release.namespace, label_selector=f"{INSTANCE}={release.name}"
+        )
+    )
+    assert len(hpas) == 1
+    dep = kube.rolled_out(release.namespace, release.name)
+    target = hpas[0].spec.scale_target_ref
+    assert (target.kind, target.name) == ("Deployment", dep.metadata.name)
+    assert dep.spec.replicas >= hpas[0].spec.min_replicas
 
 
 def test_service_endpoints(kube: Kube, release: Release) -> None:
