@@ -10,6 +10,7 @@ the same line in either wording. Template errors come from templates/_validate.t
 from __future__ import annotations
 
 import re
+import subprocess
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -443,3 +444,27 @@ def test_all_problems_reported_at_once(expect_render_error: ExpectRenderErrorFun
             chart_error("ingress.hosts", "at least one host"),
         ],
     )
+
+
+@pytest.mark.parametrize(
+    ("switch", "value", "allowed"),
+    [("secrets.provider", "vault", "native, csi"), ("ingress.controller", "traefik", "nginx, agic")],
+)
+def test_switches_checked_without_the_schema(renderer: Renderer, switch: str, value: str, allowed: str) -> None:
+    """`--skip-schema-validation` (or a schema-less copy of the chart) must not let an unknown switch through."""
+    proc = subprocess.run(
+        [
+            str(renderer.helm),
+            "template",
+            "t",
+            str(renderer.chart_dir),
+            "--skip-schema-validation",
+            "--set",
+            f"{switch}={value}",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode != 0, f"{switch}={value} rendered without the schema"
+    assert f'ai-inference: {switch}: "{value}" is not supported; allowed: {allowed}' in proc.stderr, proc.stderr

@@ -8,6 +8,14 @@ Called from deployment.yaml, which every render includes.
 {{- $errors := list }}
 {{- $csi := eq $v.secrets.provider "csi" }}
 
+{{- /* The switches (also in values.schema.json; checked here too for --skip-schema-validation) */}}
+{{- if not (has $v.secrets.provider (list "native" "csi")) }}
+{{- $errors = append $errors (printf "secrets.provider: %q is not supported; allowed: native, csi" (toString $v.secrets.provider)) }}
+{{- end }}
+{{- if not (has $v.ingress.controller (list "nginx" "agic")) }}
+{{- $errors = append $errors (printf "ingress.controller: %q is not supported; allowed: nginx, agic" (toString $v.ingress.controller)) }}
+{{- end }}
+
 {{- /* Secrets */}}
 {{- if $csi }}
 {{- range $key := list "keyvaultName" "tenantId" "clientId" }}
