@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import os
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
+
+if TYPE_CHECKING:
+    from types import ModuleType
 
 ROOT = Path(__file__).resolve().parents[2]
 CHART = ROOT / "charts" / "ai-inference"
@@ -124,3 +129,14 @@ def documents(manifest: str) -> list[dict[str, Any]]:
 def chart_meta() -> dict[str, Any]:
     meta: dict[str, Any] = yaml.safe_load((CHART / "Chart.yaml").read_text())
     return meta
+
+
+def load_script(name: str) -> ModuleType:
+    """Import scripts/<name>.py (not a package) as a module."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module

@@ -6,29 +6,13 @@ Fix with `python3 scripts/sync_ci_values.py`.
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
-from typing import TYPE_CHECKING
 
-from .support import CHART, CI_DIR, ROOT, values_files
-
-if TYPE_CHECKING:
-    from types import ModuleType
-
-
-def sync_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("sync_ci_values", ROOT / "scripts" / "sync_ci_values.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+from .support import CHART, CI_DIR, load_script, values_files
 
 
 def test_ci_mirrors_values() -> None:
-    problems: list[str] = sync_module().differences()
+    problems: list[str] = load_script("sync_ci_values").differences()
     assert not problems, "ci/ and values/ disagree (run python3 scripts/sync_ci_values.py):\n" + "\n".join(problems)
 
 

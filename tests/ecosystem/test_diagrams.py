@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from typing import TYPE_CHECKING
 
 import pytest
 
-from .support import ROOT, tool, values_files
+from .support import ROOT, load_script, tool, values_files
 
 if TYPE_CHECKING:
     from pathlib import Path
-    from types import ModuleType
 
 DIAGRAMS = ROOT / "docs" / "diagrams"
-
-
-def diagram_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("diagram", ROOT / "scripts" / "diagram.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.parametrize("values", values_files(), ids=lambda p: p.name)
@@ -35,7 +22,7 @@ def test_picture_per_values_file(values: Path, monkeypatch: pytest.MonkeyPatch) 
         assert picture.stat().st_size > 0, picture
     assert (DIAGRAMS / f"{values.stem}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     monkeypatch.setenv("HELM_BIN", tool("helm4"))
-    assert diagram_module().draw(values, DIAGRAMS, check=True), f"{values.stem}.dot is stale: run nox -s diagrams"
+    assert load_script("diagram").draw(values, DIAGRAMS, check=True), f"{values.stem}.dot is stale: run nox -s diagrams"
 
 
 def test_no_orphan_pictures() -> None:

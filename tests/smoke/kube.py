@@ -97,15 +97,6 @@ def load_values(path: Path) -> dict[str, Any]:
     return data
 
 
-def dig(data: dict[str, Any], dotted: str, default: object = None) -> Any:  # noqa: ANN401 - values are free-form
-    cur: Any = data
-    for key in dotted.split("."):
-        if not isinstance(cur, dict) or key not in cur:
-            return default
-        cur = cur[key]
-    return cur
-
-
 @dataclass
 class Helm:
     """The helm binary bound to one kubeconfig."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from harness.rules import value_at
 from kubernetes import client
 
 from .kube import (
@@ -29,7 +30,6 @@ from .kube import (
     Install,
     Kube,
     assert_installed,
-    dig,
     helm_install,
     items,
     load_values,
@@ -63,9 +63,9 @@ class Release:
 
 def _prerequisites(kube: Kube, namespace: str, values: dict[str, Any]) -> None:
     """Objects a values file expects to exist already (secrets.native.existingSecret)."""
-    existing = dig(values, "secrets.native.existingSecret")
-    if existing and dig(values, "secrets.provider", "native") == "native":
-        keys = set((dig(values, "secrets.env") or {}).values()) or {"placeholder"}
+    existing = value_at(values, "secrets.native.existingSecret")
+    if existing and value_at(values, "secrets.provider", "native") == "native":
+        keys = set((value_at(values, "secrets.env") or {}).values()) or {"placeholder"}
         body = client.V1Secret(
             metadata=client.V1ObjectMeta(name=existing), string_data={k: "smoke-not-a-secret" for k in keys}
         )
@@ -89,7 +89,7 @@ def _install(kube: Kube, helm: Helm, release: Release, real_kubelet: bool) -> Re
     if release.install.returncode == 0:
         TIMINGS[release.values_file.stem] = release.install.seconds
         release.values = helm.values(release.name, release.namespace)
-        if dig(release.values, "autoscaling.enabled"):
+        if value_at(release.values, "autoscaling.enabled"):
             _await_autoscaler(kube, release)
     return release
 
@@ -97,7 +97,7 @@ def _install(kube: Kube, helm: Helm, release: Release, real_kubelet: bool) -> Re
 def _await_autoscaler(kube: Kube, release: Release) -> None:
     """The Deployment renders no replicas under an HPA; the HPA controller raises it to minReplicas within one sync
     period (15 s), even without a metrics API. Wait here so no later check races that scale-up."""
-    want = int(dig(release.values, "autoscaling.minReplicas"))
+    want = int(value_at(release.values, "autoscaling.minReplicas"))
     try:
         wait_for(
             f"the HPA to scale {release.name} to {want}",
@@ -111,7 +111,7 @@ def _await_autoscaler(kube: Kube, release: Release) -> None:
 
 def _needs_csi_driver(path: Path, real_kubelet: bool) -> bool:
     """csi pods start on real kubelets only with the Secrets Store CSI driver and a reachable Key Vault."""
-    return real_kubelet and dig(load_values(path), "secrets.provider") == "csi"
+    return real_kubelet and value_at(load_values(path), "secrets.provider") == "csi"
 
 
 @pytest.fixture(scope="module")
@@ -169,7 +169,7 @@ def test_node_pools(kube: Kube, release: Release) -> None:
     release.require_installed()
     nodes = kube.nodes()
     dep = kube.rolled_out(release.namespace, release.name)
-    gpu = bool(dig(release.values, "gpu.enabled"))
+    gpu = bool(value_at(release.values, "gpu.enabled"))
     for pod in kube.pods_of(release.namespace, dep):
         labels = nodes[pod.spec.node_name].metadata.labels
         where = f"{pod.metadata.name} on {pod.spec.node_name} (pool {labels.get(AGENTPOOL)})"
@@ -185,7 +185,7 @@ def test_node_pools(kube: Kube, release: Release) -> None:
 def test_autoscaler(kube: Kube, release: Release) -> None:
     """autoscaling.enabled: an autoscaling/v2 HPA targets the Deployment and holds it at minReplicas or more."""
     release.require_installed()
-    if not dig(release.values, "autoscaling.enabled"):
+    if not value_at(release.values, "autoscaling.enabled"):
         pytest.skip("autoscaling disabled")
     assert not release.autoscaled, release.autoscaled
     hpas = items(
@@ -228,13 +228,15 @@ def test_service_endpoints(kube: Kube, release: Release) -> None:
 
 def test_ingress_class(kube: Kube, release: Release) -> None:
     release.require_installed()
-    if not dig(release.values, "ingress.enabled"):
+    if not value_at(release.values, "ingress.enabled"):
         pytest.skip("ingress disabled")
     found = items(
         kube.networking.list_namespaced_ingress(release.namespace, label_selector=f"{INSTANCE}={release.name}")
     )
     assert len(found) == 1
-    want = dig(release.values, "ingress.className") or INGRESS_CLASSES[dig(release.values, "ingress.controller")]
+    want = (
+        value_at(release.values, "ingress.className") or INGRESS_CLASSES[value_at(release.values, "ingress.controller")]
+    )
     assert found[0].spec.ingress_class_name == want
     # the class exists on the cluster (the AKS add-on / AGIC class)
     kube.networking.read_ingress_class(want)
@@ -243,7 +245,7 @@ def test_ingress_class(kube: Kube, release: Release) -> None:
 def test_csi_secret_provider_class(kube: Kube, release: Release) -> None:
     """csi mode: the SecretProviderClass exists and the pods mount it through the Secrets Store CSI driver."""
     release.require_installed()
-    if dig(release.values, "secrets.provider") != "csi":
+    if value_at(release.values, "secrets.provider") != "csi":
         pytest.skip("secrets.provider is not csi")
     spcs: list[dict[str, Any]] = kube.custom.list_namespaced_custom_object(
         "secrets-store.csi.x-k8s.io", "v1", release.namespace, "secretproviderclasses"
@@ -252,7 +254,7 @@ def test_csi_secret_provider_class(kube: Kube, release: Release) -> None:
     assert len(names) == 1, names
     spc = spcs[0]
     assert spc["spec"]["provider"] == "azure"
-    assert spc["spec"]["parameters"]["keyvaultName"] == dig(release.values, "secrets.csi.keyvaultName")
+    assert spc["spec"]["parameters"]["keyvaultName"] == value_at(release.values, "secrets.csi.keyvaultName")
     dep = kube.rolled_out(release.namespace, release.name)
     for pod in kube.pods_of(release.namespace, dep):
         csi = [v.csi for v in pod.spec.volumes or [] if v.csi]
