@@ -259,6 +259,13 @@ def test_network_policy(render: RenderFunc, enabled: bool) -> None:
     assert bool(render({"networkPolicy.enabled": enabled}).by_kind("NetworkPolicy")) == enabled
 
 
+def test_network_policy_without_callers_denies_all(render: RenderFunc) -> None:
+    """No ingress, no helm test, no extraFrom: an empty `from` would admit everyone, so no rule at all."""
+    policy = render({"networkPolicy.enabled": True, "helmTest.enabled": False}).get("NetworkPolicy")
+    assert policy["spec"]["ingress"] == []
+    assert policy["spec"]["policyTypes"] == ["Ingress"]
+
+
 @pytest.mark.parametrize("enabled", [True, False])
 def test_service_monitor(render: RenderFunc, enabled: bool) -> None:
     m = render({"serviceMonitor.enabled": enabled})
@@ -272,6 +279,14 @@ def test_helm_test_pod(render: RenderFunc, enabled: bool) -> None:
     if enabled:
         assert pods[0]["metadata"]["annotations"]["helm.sh/hook"] == "test"
         assert pods[0]["spec"]["containers"][0]["image"] == "docker.io/library/busybox:1.37.0"
+
+
+@pytest.mark.parametrize("values", [{}, {"selectorLabels": {"app": "roo-vision"}}])
+def test_service_never_selects_the_test_pod(render: RenderFunc, values: dict[str, Any]) -> None:
+    m = render(values)
+    selector = m.get("Service")["spec"]["selector"]
+    labels = m.get("Pod")["metadata"]["labels"]
+    assert not selector.items() <= labels.items(), f"Service selector {selector} matches the test pod {labels}"
 
 
 def test_image_digest_wins_over_tag(render: RenderFunc) -> None:
@@ -317,3 +332,19 @@ def test_names_and_labels(render: RenderFunc) -> None:
     assert all(o["metadata"].get("namespace") == "ml" for o in m.objects)
     m = render({"commonLabels": {"team": "vision"}})
     assert all(o["metadata"]["labels"]["team"] == "vision" for o in m.objects)
+
+
+def test_writable_home_for_arbitrary_uid(render: RenderFunc) -> None:
+    env = {e["name"]: e.get("value") for e in server(render())["env"]}
+    assert env["HOME"] == "/tmp"  # noqa: S108 - the writable emptyDir the chart mounts
+    custom = server(render({"extraEnv": [{"name": "HOME", "value": "/home/app"}]}))["env"]
+    assert [e["value"] for e in custom if e["name"] == "HOME"] == ["/home/app"], "a user's HOME replaces the default"
+
+
+def test_deployment_annotations(render: RenderFunc) -> None:
+    reload = {"secret.reloader.stakater.com/reload": "roo-secrets"}
+    m = render({"deploymentAnnotations": reload})
+    assert reload.items() <= m.get("Deployment")["metadata"]["annotations"].items()
+    assert "secret.reloader.stakater.com/reload" not in (
+        m.get("Deployment")["spec"]["template"]["metadata"].get("annotations") or {}
+    )

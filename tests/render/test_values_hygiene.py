@@ -24,6 +24,7 @@ FREE_FORM = {
     ("selectorLabels",),
     ("config",),
     ("podLabels",),
+    ("deploymentAnnotations",),
     ("podAnnotations",),
     ("nodeSelector",),
     ("affinity",),
