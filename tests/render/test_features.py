@@ -339,6 +339,8 @@ def test_writable_home_for_arbitrary_uid(render: RenderFunc) -> None:
     assert env["HOME"] == "/tmp"  # noqa: S108 - the writable emptyDir the chart mounts
     custom = server(render({"extraEnv": [{"name": "HOME", "value": "/home/app"}]}))["env"]
     assert [e["value"] for e in custom if e["name"] == "HOME"] == ["/home/app"], "a user's HOME replaces the default"
+    cached = server(render({"modelCache.enabled": True, "extraEnv": [{"name": "HF_HOME", "value": "/hf"}]}))["env"]
+    assert [e["value"] for e in cached if e["name"] == "HF_HOME"] == ["/hf"], "a user's HF_HOME replaces the default"
 
 
 def test_deployment_annotations(render: RenderFunc) -> None:

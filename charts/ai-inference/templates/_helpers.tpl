@@ -104,6 +104,10 @@ labels:
 {{- default (include "ai-inference.fullname" .) .Values.ingress.name }}
 {{- end }}
 
+{{- define "ai-inference.modelCacheClaimName" -}}
+{{- include "ai-inference.nameFor" (dict "name" "" "suffix" "model-cache" "context" .) }}
+{{- end }}
+
 {{- define "ai-inference.secretProviderClassName" -}}
 {{- include "ai-inference.nameFor" (dict "name" .Values.secrets.csi.name "suffix" "kv" "context" .) }}
 {{- end }}
@@ -144,7 +148,8 @@ native: existingSecret, else the rendered Secret; csi: the Secret synced from Ke
 
 {{/*
 Environment of the server container: every `config` key from the chart's ConfigMap, every `secrets.env`
-entry from the Secret, HOME=/tmp (unless set elsewhere), HF_HOME when a model cache is mounted, then `extraEnv`.
+entry from the Secret, the chart's defaults (HOME=/tmp; HF_HOME when a model cache is mounted) unless `config`,
+`secrets.env` or `extraEnv` set the same name, then `extraEnv`.
 */}}
 {{- define "ai-inference.env" -}}
 {{- $configMap := include "ai-inference.configMapName" . }}
@@ -163,16 +168,18 @@ entry from the Secret, HOME=/tmp (unless set elsewhere), HF_HOME when a model ca
       name: {{ $secret }}
       key: {{ $key }}
 {{- end }}
+{{- /* The pods run as an arbitrary UID with a read-only root: libraries that write ~/.cache need a writable home. */}}
+{{- $defaults := dict "HOME" "/tmp" }}
+{{- if .Values.modelCache.enabled }}
+{{- $_ := set $defaults "HF_HOME" .Values.modelCache.mountPath }}
+{{- end }}
 {{- $userNames := concat (keys .Values.config) (keys .Values.secrets.env) }}
 {{- range $e := .Values.extraEnv }}{{ $userNames = append $userNames $e.name }}{{ end }}
-{{- if not (has "HOME" $userNames) }}
-{{- /* The pods run as an arbitrary UID with a read-only root: give libraries that write ~/.cache a writable home. */}}
-- name: HOME
-  value: /tmp
+{{- range $name := list "HOME" "HF_HOME" }}
+{{- if and (hasKey $defaults $name) (not (has $name $userNames)) }}
+- name: {{ $name }}
+  value: {{ index $defaults $name }}
 {{- end }}
-{{- if .Values.modelCache.enabled }}
-- name: HF_HOME
-  value: {{ .Values.modelCache.mountPath }}
 {{- end }}
 {{- with .Values.extraEnv }}
 {{ toYaml . }}
