@@ -1,0 +1,31 @@
+{{/* Scaling, disruption and storage: autoscaler bounds, PodDisruptionBudget, model cache access mode.
+Prints one line per problem, "<key>: <what is wrong>; <what is allowed>"; ai-inference.validate collects them. */}}
+{{- define "ai-inference.validate.scaling" -}}
+{{- $v := .Values }}
+{{- if and $v.autoscaling.enabled (gt (int $v.autoscaling.minReplicas) (int $v.autoscaling.maxReplicas)) }}
+{{- printf "\nautoscaling.minReplicas: %d is greater than autoscaling.maxReplicas (%d); allowed: minReplicas <= maxReplicas" (int $v.autoscaling.minReplicas) (int $v.autoscaling.maxReplicas) }}
+{{- end }}
+{{- if and $v.autoscaling.enabled (not (or $v.autoscaling.targetCPUUtilizationPercentage $v.autoscaling.targetMemoryUtilizationPercentage $v.autoscaling.metrics)) }}
+{{- print "\nautoscaling: needs at least one of targetCPUUtilizationPercentage, targetMemoryUtilizationPercentage or metrics" }}
+{{- end }}
+{{- if and $v.podDisruptionBudget.enabled (eq (toString $v.podDisruptionBudget.minAvailable) "") (eq (toString $v.podDisruptionBudget.maxUnavailable) "0") }}
+{{- print "\npodDisruptionBudget.maxUnavailable: 0 blocks every node drain and cluster upgrade; allowed: at least 1 (or a percentage)" }}
+{{- end }}
+{{- $minAvailable := $v.podDisruptionBudget.minAvailable }}
+{{- $pods := ternary $v.autoscaling.minReplicas $v.replicaCount $v.autoscaling.enabled | int }}
+{{- if and $v.podDisruptionBudget.enabled (not (kindIs "string" $minAvailable)) (ge (int $minAvailable) $pods) (include "ai-inference.multiReplica" .) }}
+{{- printf "\npodDisruptionBudget.minAvailable: %d leaves no pod to evict with %d replicas; allowed: fewer than replicaCount (or autoscaling.minReplicas), or a percentage below 100%%" (int $minAvailable) $pods }}
+{{- end }}
+{{- if and $v.podDisruptionBudget.enabled (eq (toString $minAvailable) "100%") (include "ai-inference.multiReplica" .) }}
+{{- print "\npodDisruptionBudget.minAvailable: 100% leaves no pod to evict; allowed: fewer than replicaCount (or autoscaling.minReplicas), or a percentage below 100%" }}
+{{- end }}
+{{- $cache := $v.modelCache }}
+{{- if $cache.enabled }}
+{{- if and (eq $cache.type "existingClaim") (not $cache.existingClaim) }}
+{{- print "\nmodelCache.existingClaim: required when modelCache.type is existingClaim" }}
+{{- end }}
+{{- if and (eq $cache.type "pvc") (eq $cache.accessMode "ReadWriteOnce") (eq $v.strategy.type "RollingUpdate") (include "ai-inference.multiReplica" .) }}
+{{- print "\nmodelCache.accessMode: a ReadWriteOnce PVC cannot be shared by several pods; with more than one replica use ReadWriteMany (azurefile-csi) or strategy.type=Recreate with replicaCount 1" }}
+{{- end }}
+{{- end }}
+{{- end }}
