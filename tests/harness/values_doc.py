@@ -1,7 +1,8 @@
 """Read the helm-docs style `# --` comments of values.yaml and walk its keys.
 
 The parser is deliberately small: values.yaml is written by hand in block style, two spaces per level,
-with a `# -- text` comment (continued by further `# text` lines) directly above the key it documents.
+with a `# -- text` comment (continued by further `# text` lines) directly above the key it documents, and a
+`# @section -- <name>` line that files the key under a section of the README's parameter tables.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 
 _DOC_START = re.compile(r"^\s*# -- ?(?P<text>.*)$")
 _DOC_MORE = re.compile(r"^\s*#(?: (?P<text>.*))?$")
+_SECTION = re.compile(r"^\s*# @section -- (?P<name>.+)$")
 _KEY = re.compile(r"^(?P<indent> *)(?P<key>[A-Za-z0-9_./-]+):(?:\s|$)")
 
 
@@ -26,6 +28,7 @@ class DocComment:
     path: tuple[str, ...]
     text: str
     line: int
+    section: str = ""
 
 
 def parse_doc_comments(values_file: Path) -> dict[tuple[str, ...], DocComment]:
@@ -33,6 +36,7 @@ def parse_doc_comments(values_file: Path) -> dict[tuple[str, ...], DocComment]:
     docs: dict[tuple[str, ...], DocComment] = {}
     stack: list[tuple[int, str]] = []
     pending: list[str] | None = None
+    section = ""
     for number, line in enumerate(values_file.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             pending = None
@@ -40,6 +44,9 @@ def parse_doc_comments(values_file: Path) -> dict[tuple[str, ...], DocComment]:
         start = _DOC_START.match(line)
         if start:
             pending = [start["text"].strip()]
+            continue
+        if (named := _SECTION.match(line)) and pending is not None:
+            section = named["name"].strip()
             continue
         more = _DOC_MORE.match(line)
         if more:
@@ -55,8 +62,9 @@ def parse_doc_comments(values_file: Path) -> dict[tuple[str, ...], DocComment]:
         stack.append((indent, key["key"]))
         if pending is not None:
             path = tuple(name for _, name in stack)
-            docs[path] = DocComment(path=path, text=" ".join(part for part in pending if part), line=number)
-            pending = None
+            text = " ".join(part for part in pending if part)
+            docs[path] = DocComment(path=path, text=text, line=number, section=section)
+            pending, section = None, ""
     return docs
 
 

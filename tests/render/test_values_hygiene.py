@@ -108,6 +108,29 @@ def test_descriptions_are_the_doc_comments(schema: dict[str, Any]) -> None:
     assert not problems, "\n".join(problems) + "\n(run: python scripts/sync_values_schema.py)"
 
 
+# The parameter tables of the chart README (helm-docs `# @section -- <name>`; tables appear in file order).
+SECTIONS = (
+    "General",
+    "Image",
+    "Model server",
+    "Placement & GPU",
+    "Secrets",
+    "Ingress & routing",
+    "Scaling",
+    "Observability",
+    "Security",
+)
+
+
+def test_every_documented_key_has_a_section() -> None:
+    problems = [
+        f"{'.'.join(path)} (values.yaml:{doc.line}): section {doc.section!r}; allowed: {', '.join(SECTIONS)}"
+        for path, doc in parse_doc_comments(VALUES_PATH).items()
+        if doc.section not in SECTIONS
+    ]
+    assert not problems, "add a `# @section -- <name>` line under each `# --` comment:\n" + "\n".join(problems)
+
+
 def test_defaults_equal_values_yaml(schema: dict[str, Any], values: dict[str, Any]) -> None:
     problems = []
 
