@@ -73,10 +73,8 @@ which tests/ecosystem/test_policy.py keeps in step with this file).
     {{- $kubeScore = append $kubeScore "pod-probes-identical" -}}
   {{- end -}}
 {{- else if eq .object "testPod" -}}
-  {{- $checkov = append $checkov (list "CKV_K8S_8" "helm test pod runs once to completion; a liveness probe has nothing to watch") -}}
-  {{- $checkov = append $checkov (list "CKV_K8S_9" "helm test pod runs once to completion and serves nothing; no readiness probe") -}}
-  {{- if not (contains "@" $v.helmTest.image) -}}
-    {{- $checkov = append $checkov (list "CKV_K8S_43" "helmTest.image referenced by tag; set it to name@sha256:<digest> to pin it") -}}
+  {{- if not $v.helmTest.image.digest -}}
+    {{- $checkov = append $checkov (list "CKV_K8S_43" "helmTest.image referenced by tag; set helmTest.image.digest to pin it") -}}
   {{- end -}}
   {{- $checkov = append $checkov (list "CKV2_K8S_6" "helm test pod is a short-lived client with no listening port") -}}
   {{- $kubeScore = append $kubeScore "pod-networkpolicy" -}}

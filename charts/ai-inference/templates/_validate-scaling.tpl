@@ -24,8 +24,14 @@ Prints one line per problem, "<key>: <what is wrong>; <what is allowed>"; ai-inf
 {{- if and (eq $cache.type "existingClaim") (not $cache.existingClaim) }}
 {{- print "\nmodelCache.existingClaim: required when modelCache.type is existingClaim" }}
 {{- end }}
-{{- if and (eq $cache.type "pvc") (eq $cache.accessMode "ReadWriteOnce") (eq $v.strategy.type "RollingUpdate") (include "ai-inference.multiReplica" .) }}
-{{- print "\nmodelCache.accessMode: a ReadWriteOnce PVC cannot be shared by several pods; with more than one replica use ReadWriteMany (azurefile-csi) or strategy.type=Recreate with replicaCount 1" }}
+{{- /* A ReadWriteOnce Azure Disk is available to a single node only (MicrosoftDocs/azure-aks-docs articles/aks/concepts-storage.md):
+a second pod on another node hangs in ContainerCreating (Multi-Attach), whatever the update strategy. */}}
+{{- if and (eq $cache.type "pvc") (has $cache.accessMode (list "ReadWriteOnce" "ReadWriteOncePod")) }}
+{{- if include "ai-inference.multiReplica" . }}
+{{- printf "\nmodelCache.accessMode: %s (an Azure Disk) attaches to one node at a time, so with more than one replica (replicaCount or autoscaling) the pods on other nodes hang in ContainerCreating (Multi-Attach), whatever strategy.type is; allowed: ReadWriteMany (azurefile-csi) for several replicas, or replicaCount 1 with strategy.type=Recreate" $cache.accessMode }}
+{{- else if eq $v.strategy.type "RollingUpdate" }}
+{{- printf "\nstrategy.type: RollingUpdate starts the new pod before the old one stops, and on another node it cannot attach the %s model cache (Multi-Attach); allowed: Recreate, or modelCache.accessMode=ReadWriteMany" $cache.accessMode }}
+{{- end }}
 {{- end }}
 {{- end }}
 {{- end }}
