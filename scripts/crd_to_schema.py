@@ -12,8 +12,8 @@ Schema (draft 2020-12) derived from the version's `openAPIV3Schema` with strictn
 - the root pins `apiVersion` and `kind`, and `metadata` gets a strict ObjectMeta subset (what a chart may set).
 
 The header comment of the CRD file (source repository, path, version) is copied into `$comment`, so every
-schema says where it came from. `--alias-group OLD=NEW` also accepts `NEW/<version>` as apiVersion (Azure Managed
-Prometheus serves the Prometheus Operator ServiceMonitor schema under `azmonitoring.coreos.com`).
+schema says where it came from. `--alias-group OLD=NEW` also accepts `NEW/<version>` as apiVersion, for a group that
+serves another group's schema when its own CRD is not at hand.
 """
 
 from __future__ import annotations

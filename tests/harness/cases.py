@@ -11,8 +11,9 @@ from harness.render import DEFAULT_KUBE_VERSION, RenderRequest, chart_values_fil
 if TYPE_CHECKING:
     from pathlib import Path
 
-TENANT_ID = "11111111-2222-3333-4444-555555555555"
-CLIENT_ID = "66666666-7777-8888-9999-aaaaaaaaaaaa"
+# Obviously fake Azure IDs (the form every values file uses too): a real tenant must never appear in a render.
+TENANT_ID = "00000000-0000-0000-0000-000000000001"
+CLIENT_ID = "00000000-0000-0000-0000-000000000002"
 HOST = "vision.example.com"
 
 GPU_STATES = (False, True)

@@ -49,6 +49,11 @@ SAFE_SYSCTLS = frozenset(
         "net.ipv4.tcp_wmem",
     }
 )
+# AKS Deployment Safeguards: readiness and liveness probes on every container of every Pod (policy kind Pod, so helm
+# test pods too), each with one of these handlers; init containers are not checked, grpc does not count
+# (Azure/azure-policy samples/KubernetesService/container-enforce-probes/template.yaml, initiative requiredProbes).
+SAFEGUARD_PROBES = ("readinessProbe", "livenessProbe")
+SAFEGUARD_PROBE_HANDLERS = ("exec", "httpGet", "tcpSocket")
 ALLOWED_SELINUX_TYPES = frozenset({"", "container_t", "container_init_t", "container_kvm_t"})
 REQUIRED_LABELS = (
     "app.kubernetes.io/name",
@@ -352,11 +357,10 @@ def resources(manifest: Manifest) -> Iterator[str]:
 
 @rule("probes")
 def probes(manifest: Manifest) -> Iterator[str]:  # noqa: PLR0912 - one branch per probe property
-    """startup, readiness, liveness probes on the server container; liveness != readiness; probe ports exist."""
+    """readiness and liveness probes on every container of every pod, helm test pods included (AKS Deployment
+    Safeguards); a startup probe too on the server container; liveness != readiness; probe ports exist."""
     server = str(value_at(manifest.values, "containerName", "server"))
     for owner, _, spec in manifest.pod_templates():
-        if owner["kind"] == "Pod":
-            continue  # helm test pods run to completion
         for c in spec.get("containers") or []:
             ports = c.get("ports") or []
             names = {p.get("name") for p in ports}
@@ -364,7 +368,10 @@ def probes(manifest: Manifest) -> Iterator[str]:  # noqa: PLR0912 - one branch p
             for p in ports:
                 if not p.get("name"):
                     yield f"{ref(owner)} container/{c['name']}: port {p.get('containerPort')} has no name"
-            if c["name"] == server:
+            for probe in SAFEGUARD_PROBES:
+                if not any(action in (c.get(probe) or {}) for action in SAFEGUARD_PROBE_HANDLERS):
+                    yield f"{ref(owner)} container/{c['name']}: no {probe} with {'/'.join(SAFEGUARD_PROBE_HANDLERS)}"
+            if c["name"] == server and owner["kind"] != "Pod":
                 for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
                     if not c.get(probe):
                         yield f"{ref(owner)} container/{server}: no {probe}"

@@ -99,6 +99,7 @@ CSI = {
     "secrets.csi.objects": [{"objectName": "OpenAIKey", "objectType": "secret"}],
 }
 INGRESS = {"ingress.enabled": True, "ingress.hosts": ["vision.example.com"]}
+WAF_POLICY = "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies/w"
 
 
 @dataclass(frozen=True)
@@ -197,16 +198,8 @@ CATALOG: list[Bad] = [
     Bad("digest-without-algorithm", {"image.digest": "a" * 64}, (schema_error("image.digest", PATTERN),)),
     Bad("image.tag-latest", {"image.tag": "latest"}, (schema_error("image.tag", NOT),)),
     Bad("gpu.imageTag-latest", {"gpu.enabled": True, "gpu.imageTag": "latest"}, (schema_error("gpu.imageTag", NOT),)),
-    Bad(
-        "helmTest.image-latest",
-        {"helmTest.image": "docker.io/library/busybox:latest"},
-        (schema_error("helmTest.image", NOT),),
-    ),
-    Bad(
-        "helmTest.image-untagged",
-        {"helmTest.image": "docker.io/library/busybox"},
-        (schema_error("helmTest.image", PATTERN),),
-    ),
+    Bad("helmTest.image-latest", {"helmTest.image.tag": "latest"}, (schema_error("helmTest.image.tag", NOT),)),
+    Bad("helmTest.image-untagged", {"helmTest.image.tag": ""}, (schema_error("helmTest.image.tag", PATTERN),)),
     Bad(
         "tenantId-not-guid",
         {**CSI, "secrets.csi.tenantId": "contoso.onmicrosoft.com"},
@@ -383,11 +376,6 @@ CATALOG: list[Bad] = [
         (chart_error("modelCache.existingClaim", "required when modelCache.type is existingClaim"),),
     ),
     Bad(
-        "rwo-pvc-rolling-multi-replica",
-        {"modelCache.enabled": True, "modelCache.type": "pvc", "replicaCount": 3},
-        (chart_error("modelCache.accessMode", "use ReadWriteMany .* or strategy.type=Recreate"),),
-    ),
-    Bad(
         "aks-pod-label",
         {"podLabels": {"kubernetes.azure.com/team": "ml"}},
         (chart_error("podLabels/commonLabels/selectorLabels", "reserved for AKS"),),
@@ -407,6 +395,88 @@ CATALOG: list[Bad] = [
         "pdb-minAvailable-not-below-replicas",
         {"replicaCount": 3, "podDisruptionBudget.minAvailable": 3},
         (chart_error("podDisruptionBudget.minAvailable", r"allowed: fewer than"),),
+    ),
+    # --- AKS facts: Azure limits that render fine but fail on the cluster (_validate-ingress, -scaling, -metrics) ---
+    Bad(
+        "nginx-timeout-beyond-lb-idle",
+        {**INGRESS, "ingress.nginx.timeoutSeconds": 600},
+        (chart_error("ingress.nginx.timeoutSeconds", r"allowed: at most 240, or raise the load balancer's idle timeout"),),
+    ),
+    Bad(
+        "nginx-timeout-beyond-stated-lb-idle",
+        {**INGRESS, "ingress.nginx.timeoutSeconds": 1200, "ingress.nginx.loadBalancerIdleTimeoutMinutes": 10},
+        (chart_error("ingress.nginx.timeoutSeconds", r"\(ingress.nginx.loadBalancerIdleTimeoutMinutes: 10 min\).*at most 600"),),
+    ),
+    Bad(
+        "lb-idle-timeout-above-azure-max",
+        {**INGRESS, "ingress.nginx.loadBalancerIdleTimeoutMinutes": 31},
+        (schema_error("ingress.nginx.loadBalancerIdleTimeoutMinutes", maximum(30)),),
+    ),
+    Bad(
+        "lb-idle-timeout-below-azure-min",
+        {**INGRESS, "ingress.nginx.loadBalancerIdleTimeoutMinutes": 3},
+        (schema_error("ingress.nginx.loadBalancerIdleTimeoutMinutes", minimum(4)),),
+    ),
+    Bad(
+        "agic-waf-on-standard-v2",
+        {**INGRESS, "ingress.controller": "agic", "ingress.agic.wafPolicyId": WAF_POLICY},
+        (chart_error("ingress.agic.wafPolicyId", r"ingress.agic.gatewaySku is Standard_v2.*allowed: ingress.agic.gatewaySku=WAF_v2"),),
+    ),
+    Bad(
+        "agic-gatewaySku-unknown",
+        {**INGRESS, "ingress.controller": "agic", "ingress.agic.gatewaySku": "WAF_v1"},
+        (schema_error("ingress.agic.gatewaySku", one_of("Standard_v2", "WAF_v2")),),
+    ),
+    Bad(
+        "agic-tls-secret-and-gateway-certificate",
+        {
+            **INGRESS,
+            "ingress.controller": "agic",
+            "ingress.tls.enabled": True,
+            "ingress.tls.secretName": "vision-tls",
+            "ingress.tls.appGatewayCertificate": "vision-cert",
+        },
+        (chart_error("ingress.tls.appGatewayCertificate", r"TLS spec.*allowed: ingress.tls.secretName or ingress.tls.appGatewayCertificate, not both"),),
+    ),
+    Bad(
+        "rwo-pvc-multi-replica-recreate",
+        {"modelCache.enabled": True, "modelCache.type": "pvc", "replicaCount": 3, "strategy.type": "Recreate"},
+        (chart_error("modelCache.accessMode", r"Multi-Attach.*whatever strategy.type is; allowed: ReadWriteMany"),),
+    ),
+    Bad(
+        "rwo-pvc-multi-replica-rolling",
+        {"modelCache.enabled": True, "modelCache.type": "pvc", "replicaCount": 3},
+        (chart_error("modelCache.accessMode", r"allowed: ReadWriteMany \(azurefile-csi\)"),),
+    ),
+    Bad(
+        "rwo-pvc-autoscaled",
+        {"modelCache.enabled": True, "modelCache.type": "pvc", "strategy.type": "Recreate", "autoscaling.enabled": True},
+        (chart_error("modelCache.accessMode", r"replicaCount or autoscaling"),),
+    ),
+    Bad(
+        "rwop-pvc-rolling-single-replica",
+        {"modelCache.enabled": True, "modelCache.type": "pvc", "modelCache.accessMode": "ReadWriteOncePod"},
+        (chart_error("strategy.type", r"ReadWriteOncePod model cache \(Multi-Attach\); allowed: Recreate"),),
+    ),
+    Bad(
+        "networkPolicy-blocks-prometheus-operator-scrape",
+        {"networkPolicy.enabled": True, "serviceMonitor.enabled": True},
+        (chart_error("networkPolicy.metricsFrom", r"blocks the Prometheus.*allowed: that Prometheus's pods"),),
+    ),
+    Bad(
+        "serviceMonitor-group-unknown",
+        {"serviceMonitor.enabled": True, "serviceMonitor.apiVersion": "monitoring.azure.com/v1"},
+        (schema_error("serviceMonitor.apiVersion", one_of("monitoring.coreos.com/v1", "azmonitoring.coreos.com/v1")),),
+    ),
+    Bad(
+        "helmTest.image-digest-malformed",
+        {"helmTest.image.digest": "sha256:abc"},
+        (schema_error("helmTest.image.digest", PATTERN),),
+    ),
+    Bad(
+        "helmTest.image-as-string",
+        {"helmTest.image": "docker.io/library/busybox:1.37.0"},
+        (schema_error("helmTest.image", typ("object")),),
     ),
 ]
 

@@ -252,8 +252,6 @@ def test_crd_schemas_match_tests_crds() -> None:
         *crds,
         "--out",
         str(REPO_ROOT / "tests" / "schemas"),
-        "--alias-group",
-        "monitoring.coreos.com=azmonitoring.coreos.com",
         "--check",
     ]
     assert module.main(args) == 0, (
