@@ -92,6 +92,27 @@ REQUIRED_TEXT = [
     "az acr login --name <registry>",
     "helm push ai-inference-0.1.0.tgz oci://<registry>.azurecr.io/helm",
     "oci://<registry>.azurecr.io/helm/ai-inference --version 0.1.0",
+    # AKS facts users must act on outside the chart
+    "kind: NginxIngressController",
+    "loadBalancerAnnotations:",
+    "service.beta.kubernetes.io/azure-load-balancer-tcp-idle-timeout",
+    "loadBalancerIdleTimeoutMinutes: 30",
+    "az aks update -g <rg> -n <cluster> --enable-gateway-api",
+    "az aks addon update -g <rg> -n <cluster> --addon azure-keyvault-secrets-provider --enable-secret-rotation\n",
+    "a gateway the AGIC add-on creates is Standard_v2",
+    "gatewaySku: WAF_v2",
+    "ingressapplicationgateway-<cluster>",
+    "**Network Contributor** and **Reader** on the gateway's resource group",
+    'gatewayIPConfigurations[0].subnet.id',
+    "policySettings.max_request_body_size_in_kb",
+    "apiVersion: azmonitoring.coreos.com/v1",
+    "ignores the Prometheus\nOperator's `monitoring.coreos.com`",
+    "label `rsName: ama-metrics`",
+    "--enable-azure-monitor-metrics",
+    "az acr import --name <acr-name> --source docker.io/library/busybox:1.37.0",
+    "kubectl get nodes -L kubernetes.azure.com/agentpool,kubernetes.azure.com/accelerator,accelerator",
+    "the unprefixed `accelerator` and `agentpool` labels are deprecated",
+    "## References",
     # notes
     "Gateway API",
     "November 2026",
@@ -104,6 +125,39 @@ REQUIRED_TEXT = [
 @pytest.mark.parametrize("text", REQUIRED_TEXT)
 def test_readme_covers(text: str) -> None:
     assert text in (CHART / "README.md").read_text()
+
+
+# Claims that were wrong once, with what is true instead; none may come back in the docs or the values files.
+FORBIDDEN_TEXT = {
+    "runs outside the cluster": "AGIC is a pod in the cluster; the Application Gateway is outside it",
+    "default Application Gateway subnet": "no source names a default subnet of the AGIC add-on; the user sets theirs",
+    "72f988bf-86f1-41af-91ab-2d7cd011db47": "a real tenant ID; examples use 00000000-0000-0000-0000-00000000000N",
+}
+
+
+def doc_files() -> list[Path]:
+    return [ROOT / "README.md", CHART / "README.md", CHART / "README.md.gotmpl", CHART / "values.yaml", *values_files()]
+
+
+@pytest.mark.parametrize("text", sorted(FORBIDDEN_TEXT))
+def test_docs_do_not_repeat_a_wrong_aks_fact(text: str) -> None:
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in doc_files()
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if text in line
+    ]
+    assert not found, f"{text!r} in {found}: {FORBIDDEN_TEXT[text]}"
+
+
+def test_timeout_table_has_a_row_per_path() -> None:
+    """The real end-to-end limit per ingress path: application routing's nginx, AGIC, and the Gateway API modes."""
+    readme = (CHART / "README.md").read_text()
+    section = readme[readme.index("## Timeouts") :]
+    section = section[: section.index("\n## ", 1)]
+    rows = [line.split("|")[1].strip() for line in section.splitlines() if line.startswith("| ") and "---" not in line]
+    assert [row.split(" (")[0] for row in rows[1:]] == ["App Routing nginx", "AGIC", "Gateway API"], rows
+    assert "**240 s** by default" in section, "the nginx row states the load balancer's default idle limit"
 
 
 def test_readme_links_a_picture_per_values_file() -> None:
@@ -142,8 +196,9 @@ def test_artifacthub_images_match_the_defaults() -> None:
     defaults = yaml.safe_load((CHART / "values.yaml").read_text())
     image = defaults["image"]
     server = f"{image['registry']}/{image['repository']}:{image['tag'] or meta['appVersion']}"
+    test = defaults["helmTest"]["image"]
     listed = {entry["image"] for entry in annotation_list(meta, "artifacthub.io/images")}
-    assert listed == {server, defaults["helmTest"]["image"]}
+    assert listed == {server, f"{test['registry']}/{test['repository']}:{test['tag']}"}
 
 
 def test_artifacthub_changes_and_changelog_agree() -> None:

@@ -78,6 +78,8 @@ which tests/ecosystem/test_policy.py keeps in step with this file).
   {{- end -}}
   {{- $checkov = append $checkov (list "CKV2_K8S_6" "helm test pod is a short-lived client with no listening port") -}}
   {{- $kubeScore = append $kubeScore "pod-networkpolicy" -}}
+  {{- /* Its probes exist for the Deployment Safeguards; a client serves nothing, so both only check that it runs. */ -}}
+  {{- $kubeScore = append $kubeScore "pod-probes-identical" -}}
 {{- else if eq .object "service" -}}
   {{- if eq $v.service.type "NodePort" -}}
     {{- $kubeScore = append $kubeScore "service-type" -}}
