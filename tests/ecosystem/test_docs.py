@@ -103,7 +103,7 @@ REQUIRED_TEXT = [
     "gatewaySku: WAF_v2",
     "ingressapplicationgateway-<cluster>",
     "**Network Contributor** and **Reader** on the gateway's resource group",
-    'gatewayIPConfigurations[0].subnet.id',
+    "gatewayIPConfigurations[0].subnet.id",
     "policySettings.max_request_body_size_in_kb",
     "apiVersion: azmonitoring.coreos.com/v1",
     "ignores the Prometheus\nOperator's `monitoring.coreos.com`",

@@ -112,7 +112,9 @@ def scrape_ports(manifest: Manifest, monitor: Obj) -> set[str | int]:
             for port in svc["spec"].get("ports") or []:
                 if port.get("name") in wanted:
                     targets.add(port.get("targetPort", port.get("port")))
-    pod_ports = [p for _, _, spec in manifest.pod_templates() for _, c in containers(spec) for p in c.get("ports") or []]
+    pod_ports = [
+        p for _, _, spec in manifest.pod_templates() for _, c in containers(spec) for p in c.get("ports") or []
+    ]
     for p in pod_ports:
         if p.get("name") in targets or p.get("containerPort") in targets:
             targets |= {p["name"], p["containerPort"]} - {None}
@@ -194,14 +196,14 @@ def networkpolicy_admits_scraper(manifest: Manifest) -> Iterator[str]:
 def rwo_cache_single_pod(manifest: Manifest) -> Iterator[str]:
     """A ReadWriteOnce claim (an Azure Disk: one node at a time, AKS concepts-storage.md) is mounted by one pod only:
     no second replica, no rolling update that starts the new pod before the old one stops."""
-    single_node = {
-        pvc["metadata"]["name"]
+    single_node: set[str] = {
+        str(pvc["metadata"]["name"])
         for pvc in manifest.by_kind("PersistentVolumeClaim")
         if SINGLE_NODE_ACCESS_MODES & set(pvc["spec"].get("accessModes") or [])
     }
     for deployment in manifest.by_kind("Deployment"):
         volumes = deployment["spec"]["template"]["spec"].get("volumes") or []
-        claims = {(v.get("persistentVolumeClaim") or {}).get("claimName") for v in volumes} & single_node
+        claims = {str((v.get("persistentVolumeClaim") or {}).get("claimName")) for v in volumes} & single_node
         for claim in sorted(claims):
             if replicas_can_exceed_one(manifest, deployment):
                 yield f"{ref(deployment)}: more than one pod can mount the ReadWriteOnce claim {claim}"

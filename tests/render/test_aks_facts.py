@@ -22,7 +22,9 @@ CASES = all_cases()
 HOST = "vision.example.com"
 NGINX = {"ingress.enabled": True, "ingress.controller": "nginx", "ingress.hosts": [HOST]}
 AGIC = {"ingress.enabled": True, "ingress.controller": "agic", "ingress.hosts": [HOST]}
-WAF = "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies/w"
+WAF = (
+    "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies/w"
+)
 MANAGED_PROMETHEUS = {"serviceMonitor.enabled": True, "serviceMonitor.apiVersion": "azmonitoring.coreos.com/v1"}
 PROMETHEUS_PEER = {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}
 
@@ -79,7 +81,12 @@ BREAKAGES: dict[str, tuple[dict[str, Any], str, Callable[[Manifest], Any]]] = {
         drop_scraper_rule,
     ),
     "rwo-cache-single-pod": (
-        {"modelCache.enabled": True, "modelCache.type": "pvc", "modelCache.accessMode": "ReadWriteMany", "replicaCount": 2},
+        {
+            "modelCache.enabled": True,
+            "modelCache.type": "pvc",
+            "modelCache.accessMode": "ReadWriteMany",
+            "replicaCount": 2,
+        },
         "the PVC made ReadWriteOnce",
         lambda m: only(m, "PersistentVolumeClaim")["spec"].update(accessModes=["ReadWriteOnce"]),
     ),
@@ -134,7 +141,8 @@ def test_fake_ids_rule_reads_every_id_field(renderer: Renderer) -> None:
     annotation = broken(base, lambda m: set_annotation(m, "ServiceAccount", "azure.workload.identity/client-id", guid))
     assert check_aks(annotation, "fake-azure-ids")
     env = broken(
-        base, lambda m: pod_spec(m)["containers"][0].setdefault("env", []).append({"name": "AZURE_TENANT_ID", "value": guid})
+        base,
+        lambda m: pod_spec(m)["containers"][0].setdefault("env", []).append({"name": "AZURE_TENANT_ID", "value": guid}),
     )
     assert check_aks(env, "fake-azure-ids")
     params = only(base, "SecretProviderClass")["spec"]["parameters"]
@@ -143,7 +151,11 @@ def test_fake_ids_rule_reads_every_id_field(renderer: Renderer) -> None:
 
 def test_scraper_rule_follows_metrics_from(renderer: Renderer) -> None:
     """With the Prometheus Operator's group the policy must carry the networkPolicy.metricsFrom peers."""
-    overrides = {"serviceMonitor.enabled": True, "networkPolicy.enabled": True, "networkPolicy.metricsFrom": [PROMETHEUS_PEER]}
+    overrides = {
+        "serviceMonitor.enabled": True,
+        "networkPolicy.enabled": True,
+        "networkPolicy.metricsFrom": [PROMETHEUS_PEER],
+    }
     base = renderer.render(RenderRequest.make(overrides))
     assert check_aks(base, "networkpolicy-admits-scraper") == []
     assert check_aks(broken(base, drop_scraper_rule), "networkpolicy-admits-scraper")
@@ -176,10 +188,18 @@ COVERAGE: list[tuple[str, str, Callable[[Manifest], Any]]] = [
         "test pod may escalate",
         lambda m: pod_spec(m, "Pod")["containers"][0]["securityContext"].update(allowPrivilegeEscalation=True),
     ),
-    ("pss-capabilities", "test pod keeps its capabilities", lambda m: pod_spec(m, "Pod")["containers"][0].pop("securityContext")),
+    (
+        "pss-capabilities",
+        "test pod keeps its capabilities",
+        lambda m: pod_spec(m, "Pod")["containers"][0].pop("securityContext"),
+    ),
     ("pss-allow-privilege-escalation", "init container without securityContext", add_init_container),
     ("resources", "init container without resources", add_init_container),
-    ("image-pinned", "test pod on latest", lambda m: pod_spec(m, "Pod")["containers"][0].update(image="busybox:latest")),
+    (
+        "image-pinned",
+        "test pod on latest",
+        lambda m: pod_spec(m, "Pod")["containers"][0].update(image="busybox:latest"),
+    ),
 ]
 
 

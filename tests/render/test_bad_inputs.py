@@ -99,7 +99,9 @@ CSI = {
     "secrets.csi.objects": [{"objectName": "OpenAIKey", "objectType": "secret"}],
 }
 INGRESS = {"ingress.enabled": True, "ingress.hosts": ["vision.example.com"]}
-WAF_POLICY = "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies/w"
+WAF_POLICY = (
+    "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies/w"
+)
 
 
 @dataclass(frozen=True)
@@ -400,12 +402,20 @@ CATALOG: list[Bad] = [
     Bad(
         "nginx-timeout-beyond-lb-idle",
         {**INGRESS, "ingress.nginx.timeoutSeconds": 600},
-        (chart_error("ingress.nginx.timeoutSeconds", r"allowed: at most 240, or raise the load balancer's idle timeout"),),
+        (
+            chart_error(
+                "ingress.nginx.timeoutSeconds", r"allowed: at most 240, or raise the load balancer's idle timeout"
+            ),
+        ),
     ),
     Bad(
         "nginx-timeout-beyond-stated-lb-idle",
         {**INGRESS, "ingress.nginx.timeoutSeconds": 1200, "ingress.nginx.loadBalancerIdleTimeoutMinutes": 10},
-        (chart_error("ingress.nginx.timeoutSeconds", r"\(ingress.nginx.loadBalancerIdleTimeoutMinutes: 10 min\).*at most 600"),),
+        (
+            chart_error(
+                "ingress.nginx.timeoutSeconds", r"\(ingress.nginx.loadBalancerIdleTimeoutMinutes: 10 min\).*at most 600"
+            ),
+        ),
     ),
     Bad(
         "lb-idle-timeout-above-azure-max",
@@ -420,7 +430,12 @@ CATALOG: list[Bad] = [
     Bad(
         "agic-waf-on-standard-v2",
         {**INGRESS, "ingress.controller": "agic", "ingress.agic.wafPolicyId": WAF_POLICY},
-        (chart_error("ingress.agic.wafPolicyId", r"ingress.agic.gatewaySku is Standard_v2.*allowed: ingress.agic.gatewaySku=WAF_v2"),),
+        (
+            chart_error(
+                "ingress.agic.wafPolicyId",
+                r"ingress.agic.gatewaySku is Standard_v2.*allowed: ingress.agic.gatewaySku=WAF_v2",
+            ),
+        ),
     ),
     Bad(
         "agic-gatewaySku-unknown",
@@ -436,7 +451,12 @@ CATALOG: list[Bad] = [
             "ingress.tls.secretName": "vision-tls",
             "ingress.tls.appGatewayCertificate": "vision-cert",
         },
-        (chart_error("ingress.tls.appGatewayCertificate", r"TLS spec.*allowed: ingress.tls.secretName or ingress.tls.appGatewayCertificate, not both"),),
+        (
+            chart_error(
+                "ingress.tls.appGatewayCertificate",
+                r"TLS spec.*allowed: ingress.tls.secretName or ingress.tls.appGatewayCertificate, not both",
+            ),
+        ),
     ),
     Bad(
         "rwo-pvc-multi-replica-recreate",
@@ -450,7 +470,12 @@ CATALOG: list[Bad] = [
     ),
     Bad(
         "rwo-pvc-autoscaled",
-        {"modelCache.enabled": True, "modelCache.type": "pvc", "strategy.type": "Recreate", "autoscaling.enabled": True},
+        {
+            "modelCache.enabled": True,
+            "modelCache.type": "pvc",
+            "strategy.type": "Recreate",
+            "autoscaling.enabled": True,
+        },
         (chart_error("modelCache.accessMode", r"replicaCount or autoscaling"),),
     ),
     Bad(

@@ -179,9 +179,9 @@ def test_nginx_tls_secret(render: RenderFunc) -> None:
 
 
 def test_nginx_timeout_up_to_the_stated_load_balancer_idle_timeout(render: RenderFunc) -> None:
-    notes = render({**NGINX, "ingress.nginx.timeoutSeconds": 1800, "ingress.nginx.loadBalancerIdleTimeoutMinutes": 30}).get(
-        "Ingress"
-    )["metadata"]["annotations"]
+    notes = render(
+        {**NGINX, "ingress.nginx.timeoutSeconds": 1800, "ingress.nginx.loadBalancerIdleTimeoutMinutes": 30}
+    ).get("Ingress")["metadata"]["annotations"]
     assert notes["nginx.ingress.kubernetes.io/proxy-read-timeout"] == "1800"
 
 
@@ -312,7 +312,11 @@ def test_network_policy_admits_managed_prometheus(render: RenderFunc) -> None:
 
 def test_network_policy_admits_metrics_from(render: RenderFunc) -> None:
     prometheus = {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}
-    overrides = {"serviceMonitor.enabled": True, "networkPolicy.enabled": True, "networkPolicy.metricsFrom": [prometheus]}
+    overrides = {
+        "serviceMonitor.enabled": True,
+        "networkPolicy.enabled": True,
+        "networkPolicy.metricsFrom": [prometheus],
+    }
     peers = ingress_peers(render({**overrides, "helmTest.enabled": False}))
     assert peers == [[prometheus]]
     assert ingress_peers(render({**overrides, "serviceMonitor.enabled": False, "helmTest.enabled": False})) == []
