@@ -16,6 +16,7 @@ from harness.rules import check
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from conftest import RenderFunc
     from harness.render import Obj, Renderer
 
 CASES = all_cases()
@@ -34,6 +35,61 @@ PROMETHEUS_PEER = {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata
 def test_aks_rule(renderer: Renderer, case: Case, rule_name: str) -> None:
     violations = check_aks(renderer.render(case.request()), rule_name)
     assert not violations, f"{case.id}:\n" + "\n".join(violations)
+
+
+# --- the settings behind the facts, rendered -------------------------------------------------------------------
+
+
+def test_nginx_timeout_up_to_the_stated_load_balancer_idle_timeout(render: RenderFunc) -> None:
+    notes = render(
+        {**NGINX, "ingress.nginx.timeoutSeconds": 1800, "ingress.nginx.loadBalancerIdleTimeoutMinutes": 30}
+    ).get("Ingress")["metadata"]["annotations"]
+    assert notes["nginx.ingress.kubernetes.io/proxy-read-timeout"] == "1800"
+
+
+def test_agic_tls_secret(render: RenderFunc) -> None:
+    ing = render({**AGIC, "ingress.tls.enabled": True, "ingress.tls.secretName": "vision-tls"}).get("Ingress")
+    assert ing["spec"]["tls"] == [{"hosts": [HOST], "secretName": "vision-tls"}]
+    assert "appgw.ingress.kubernetes.io/appgw-ssl-certificate" not in ing["metadata"]["annotations"]
+
+
+def test_service_monitor_for_managed_prometheus(render: RenderFunc) -> None:
+    monitor = render(MANAGED_PROMETHEUS).get("ServiceMonitor")
+    assert monitor["apiVersion"] == "azmonitoring.coreos.com/v1"
+    limits = {k: monitor["spec"][k] for k in ("labelLimit", "labelNameLengthLimit", "labelValueLengthLimit")}
+    assert limits == {"labelLimit": 63, "labelNameLengthLimit": 511, "labelValueLengthLimit": 1023}
+
+
+def ingress_peers(m: Manifest) -> list[list[Obj]]:
+    return [rule["from"] for rule in m.get("NetworkPolicy")["spec"]["ingress"]]
+
+
+def test_network_policy_admits_managed_prometheus(render: RenderFunc) -> None:
+    peers = ingress_peers(render({**MANAGED_PROMETHEUS, "networkPolicy.enabled": True, "helmTest.enabled": False}))
+    ama = {
+        "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}},
+        "podSelector": {"matchLabels": {"rsName": "ama-metrics"}},
+    }
+    assert peers == [[ama]]
+
+
+def test_network_policy_admits_metrics_from(render: RenderFunc) -> None:
+    prometheus = {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}
+    overrides = {
+        "serviceMonitor.enabled": True,
+        "networkPolicy.enabled": True,
+        "networkPolicy.metricsFrom": [prometheus],
+    }
+    peers = ingress_peers(render({**overrides, "helmTest.enabled": False}))
+    assert peers == [[prometheus]]
+    assert ingress_peers(render({**overrides, "serviceMonitor.enabled": False, "helmTest.enabled": False})) == []
+
+
+def test_helm_test_image_from_your_registry(render: RenderFunc) -> None:
+    digest = "sha256:" + "b" * 64
+    pod = render({"helmTest.image.registry": "roo.azurecr.io", "helmTest.image.digest": digest}).get("Pod")
+    assert pod["spec"]["containers"][0]["image"] == f"roo.azurecr.io/library/busybox:1.37.0@{digest}"
+    assert not [v for k, v in pod["metadata"]["annotations"].items() if "CKV_K8S_43" in v], "a digest pins the image"
 
 
 # --- each rule seen failing ----------------------------------------------------------------------------------------

@@ -20,7 +20,6 @@ NGINX = {"ingress.enabled": True, "ingress.controller": "nginx", "ingress.hosts"
 AGIC = {"ingress.enabled": True, "ingress.controller": "agic", "ingress.hosts": [HOST]}
 CSI = PROVIDER_OVERRIDES["csi"]
 NATIVE = PROVIDER_OVERRIDES["native"]
-MANAGED_PROMETHEUS = {"serviceMonitor.enabled": True, "serviceMonitor.apiVersion": "azmonitoring.coreos.com/v1"}
 
 
 def pod(m: Manifest) -> Obj:
@@ -178,13 +177,6 @@ def test_nginx_tls_secret(render: RenderFunc) -> None:
     assert "kubernetes.azure.com/tls-cert-keyvault-uri" not in ing["metadata"]["annotations"]
 
 
-def test_nginx_timeout_up_to_the_stated_load_balancer_idle_timeout(render: RenderFunc) -> None:
-    notes = render(
-        {**NGINX, "ingress.nginx.timeoutSeconds": 1800, "ingress.nginx.loadBalancerIdleTimeoutMinutes": 30}
-    ).get("Ingress")["metadata"]["annotations"]
-    assert notes["nginx.ingress.kubernetes.io/proxy-read-timeout"] == "1800"
-
-
 def test_agic(render: RenderFunc) -> None:
     m = render({**AGIC, "ingress.agic.gatewaySku": "WAF_v2", "ingress.agic.wafPolicyId": WAF})
     ing = m.get("Ingress")
@@ -206,12 +198,6 @@ def test_agic_tls(render: RenderFunc) -> None:
     assert notes["appgw.ingress.kubernetes.io/appgw-ssl-certificate"] == "vision-cert"
     assert notes["appgw.ingress.kubernetes.io/ssl-redirect"] == "true"
     assert "tls" not in ing["spec"], "AGIC ignores appgw-ssl-certificate when the Ingress has a TLS spec"
-
-
-def test_agic_tls_secret(render: RenderFunc) -> None:
-    ing = render({**AGIC, "ingress.tls.enabled": True, "ingress.tls.secretName": "vision-tls"}).get("Ingress")
-    assert ing["spec"]["tls"] == [{"hosts": [HOST], "secretName": "vision-tls"}]
-    assert "appgw.ingress.kubernetes.io/appgw-ssl-certificate" not in ing["metadata"]["annotations"]
 
 
 def test_ingress_extra_annotations_merge_over_defaults(render: RenderFunc) -> None:
@@ -290,38 +276,6 @@ def test_service_monitor(render: RenderFunc, enabled: bool) -> None:
         assert "labelLimit" not in m.get("ServiceMonitor")["spec"], "the Prometheus Operator gets no Azure limits"
 
 
-def test_service_monitor_for_managed_prometheus(render: RenderFunc) -> None:
-    monitor = render(MANAGED_PROMETHEUS).get("ServiceMonitor")
-    assert monitor["apiVersion"] == "azmonitoring.coreos.com/v1"
-    limits = {k: monitor["spec"][k] for k in ("labelLimit", "labelNameLengthLimit", "labelValueLengthLimit")}
-    assert limits == {"labelLimit": 63, "labelNameLengthLimit": 511, "labelValueLengthLimit": 1023}
-
-
-def ingress_peers(m: Manifest) -> list[list[Obj]]:
-    return [rule["from"] for rule in m.get("NetworkPolicy")["spec"]["ingress"]]
-
-
-def test_network_policy_admits_managed_prometheus(render: RenderFunc) -> None:
-    peers = ingress_peers(render({**MANAGED_PROMETHEUS, "networkPolicy.enabled": True, "helmTest.enabled": False}))
-    ama = {
-        "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}},
-        "podSelector": {"matchLabels": {"rsName": "ama-metrics"}},
-    }
-    assert peers == [[ama]]
-
-
-def test_network_policy_admits_metrics_from(render: RenderFunc) -> None:
-    prometheus = {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}
-    overrides = {
-        "serviceMonitor.enabled": True,
-        "networkPolicy.enabled": True,
-        "networkPolicy.metricsFrom": [prometheus],
-    }
-    peers = ingress_peers(render({**overrides, "helmTest.enabled": False}))
-    assert peers == [[prometheus]]
-    assert ingress_peers(render({**overrides, "serviceMonitor.enabled": False, "helmTest.enabled": False})) == []
-
-
 @pytest.mark.parametrize("enabled", [True, False])
 def test_helm_test_pod(render: RenderFunc, enabled: bool) -> None:
     pods = render({"helmTest.enabled": enabled}).by_kind("Pod")
@@ -332,13 +286,6 @@ def test_helm_test_pod(render: RenderFunc, enabled: bool) -> None:
         assert container["image"] == "docker.io/library/busybox:1.37.0"
         for probe in ("readinessProbe", "livenessProbe"):  # AKS Deployment Safeguards probe every Pod's containers
             assert container[probe]["exec"]["command"] == ["true"], probe
-
-
-def test_helm_test_image_from_your_registry(render: RenderFunc) -> None:
-    digest = "sha256:" + "b" * 64
-    pod = render({"helmTest.image.registry": "roo.azurecr.io", "helmTest.image.digest": digest}).get("Pod")
-    assert pod["spec"]["containers"][0]["image"] == f"roo.azurecr.io/library/busybox:1.37.0@{digest}"
-    assert not [v for k, v in pod["metadata"]["annotations"].items() if "CKV_K8S_43" in v], "a digest pins the image"
 
 
 @pytest.mark.parametrize("values", [{}, {"selectorLabels": {"app": "roo-vision"}}])
