@@ -37,7 +37,14 @@ RELEASE = "life"
 # Kinds a release owns without rendering them: found by the same instance label (EndpointSlices copy the
 # Service's labels, pods and ReplicaSets the pod template's).
 DERIVED = (("apps/v1", "ReplicaSet"), ("v1", "Pod"), ("discovery.k8s.io/v1", "EndpointSlice"))
-PVC_SETS = ("modelCache.enabled=true", "modelCache.type=pvc", "modelCache.size=10Gi", "strategy.type=Recreate")
+# A shared (ReadWriteMany, azurefile-csi on AKS) model cache: prod-cpu runs three or more replicas, which the chart
+# refuses on a ReadWriteOnce disk.
+PVC_SETS = (
+    "modelCache.enabled=true",
+    "modelCache.type=pvc",
+    "modelCache.size=10Gi",
+    "modelCache.accessMode=ReadWriteMany",
+)
 
 
 def install(kube: Kube, helm: Helm, ns: str, sets: Sequence[str] = (), values: Sequence[Path] = (BASE,)) -> None:
