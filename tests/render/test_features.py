@@ -296,15 +296,14 @@ def test_service_never_selects_the_test_pod(render: RenderFunc, values: dict[str
     assert not selector.items() <= labels.items(), f"Service selector {selector} matches the test pod {labels}"
 
 
-def test_image_digest_wins_over_tag(render: RenderFunc) -> None:
+def test_image_digest_pins_the_tag(render: RenderFunc) -> None:
     digest = "sha256:" + "a" * 64
-    image = server(render({"image.tag": "v1", "image.digest": digest}))["image"]
-    assert image.endswith("@" + digest)
-    assert ":v1" not in image
+    assert server(render({"image.tag": "v1", "image.digest": digest}))["image"] == f"roo-vision:v1@{digest}"
+    assert server(render({"image.digest": digest}))["image"] == f"roo-vision@{digest}"
 
 
 def test_image_tag_defaults_to_app_version(render: RenderFunc) -> None:
-    assert server(render())["image"] == "roo.azurecr.io/roo-vision:v3.4.1"
+    assert server(render())["image"] == "roo-vision:v3.4.1"
 
 
 def test_config_becomes_configmap_and_env(render: RenderFunc) -> None:

@@ -21,6 +21,7 @@ EXCEPTIONS_PATH = REPO_ROOT / "tests" / "values-exceptions.txt"
 # Maps whose keys are free (labels, annotations, settings) and Kubernetes objects passed through as they are.
 FREE_FORM = {
     ("commonLabels",),
+    ("commonAnnotations",),
     ("selectorLabels",),
     ("config",),
     ("podLabels",),
@@ -38,6 +39,16 @@ FREE_FORM = {
     ("ingress", "annotations"),
     ("autoscaling", "behavior"),
     ("serviceMonitor", "labels"),
+}
+# Objects with named, validated properties that stay open for the rest: Helm globals shared with other charts of an
+# umbrella release, and Kubernetes objects passed through whole (the API server checks their other fields).
+OPEN_WITH_PROPERTIES = {
+    ("global",),
+    ("extraVolumes", "[]"),
+    ("initContainers", "[]"),
+    ("sidecars", "[]"),
+    ("extraObjects", "[]"),
+    ("extraObjects", "[]", "metadata"),
 }
 
 
@@ -182,7 +193,8 @@ def test_every_object_is_closed_except_free_form_maps(schema: dict[str, Any]) ->
         for part in node.get("allOf", []):
             node.update(resolve_ref(schema, part))
         if node.get("type") == "object" or "properties" in node:
-            if "properties" in node and node.get("additionalProperties") is not False:
+            open_ok = path in OPEN_WITH_PROPERTIES
+            if "properties" in node and node.get("additionalProperties") is not False and not open_ok:
                 problems.append(f"{'.'.join(path)}: has properties but additionalProperties is not false")
             if "properties" not in node and is_free_form(node):
                 free.add(path)

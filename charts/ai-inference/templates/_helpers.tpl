@@ -51,18 +51,30 @@ A derived object name: an explicit name, else "<fullname>-<suffix>".
   "app.kubernetes.io/managed-by" .Release.Service
   "app.kubernetes.io/part-of" "ai-inference"
 }}
-{{- with .Chart.AppVersion }}
-{{- $_ := set $labels "app.kubernetes.io/version" (regexReplaceAll "[^-A-Za-z0-9_.]" . "_" | trunc 63 | trimSuffix "-") }}
+{{- with include "ai-inference.version" . }}
+{{- $_ := set $labels "app.kubernetes.io/version" . }}
 {{- end }}
 {{- toYaml (merge (include "ai-inference.selectorLabels" . | fromYaml) $labels .Values.commonLabels) }}
 {{- end }}
 
-{{/* Standard metadata of a namespaced object: name, namespace, labels. Usage: include "ai-inference.metadata" (dict "name" $name "context" $) */}}
+{{/*
+Standard metadata of a namespaced object: name, namespace, labels, and annotations (the object's own `annotations`
+map, if any, over `commonAnnotations`).
+Optional "labels": extra labels of this object.
+Usage: include "ai-inference.metadata" (dict "name" $name "annotations" $map "context" $)
+*/}}
 {{- define "ai-inference.metadata" -}}
 name: {{ .name }}
 namespace: {{ .context.Release.Namespace }}
 labels:
   {{- include "ai-inference.labels" .context | nindent 2 }}
+  {{- with .labels }}
+  {{- toYaml . | nindent 2 }}
+  {{- end }}
+{{- with merge (dict) (.annotations | default dict) .context.Values.commonAnnotations }}
+annotations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
 {{- end }}
 
 {{/* ServiceAccount used by the pods. */}}
@@ -74,20 +86,60 @@ labels:
 {{- end }}
 {{- end }}
 
-{{/* Server image: registry/repository, then @digest when set, else :tag (the GPU tag when GPU is on, else the tag, else appVersion). */}}
+{{/*
+Tag of the server image: gpu.imageTag when GPU is on, else image.tag, else the chart's appVersion; empty when only a
+digest pins the image (image.digest set, image.tag empty).
+*/}}
+{{- define "ai-inference.imageTag" -}}
+{{- if and .Values.gpu.enabled .Values.gpu.imageTag }}
+{{- .Values.gpu.imageTag }}
+{{- else if .Values.image.tag }}
+{{- .Values.image.tag }}
+{{- else if not .Values.image.digest }}
+{{- .Chart.AppVersion }}
+{{- end }}
+{{- end }}
+
+{{/*
+Server image: [registry/]repository[:tag][@digest]. The registry is global.imageRegistry (a parent chart's), else
+image.registry; when both are empty the repository is used as written (it may name its own registry host,
+e.g. nvcr.io/nvidia/tritonserver). A digest is appended to the tag when both are set (repository:tag@sha256:...).
+*/}}
 {{- define "ai-inference.image" -}}
 {{- $repo := .Values.image.repository }}
-{{- with .Values.image.registry }}
+{{- with coalesce (.Values.global).imageRegistry .Values.image.registry }}
 {{- $repo = printf "%s/%s" . $repo }}
 {{- end }}
-{{- if .Values.image.digest }}
-{{- printf "%s@%s" $repo .Values.image.digest }}
-{{- else }}
-{{- $tag := default .Chart.AppVersion .Values.image.tag }}
-{{- if and .Values.gpu.enabled .Values.gpu.imageTag }}
-{{- $tag = .Values.gpu.imageTag }}
+{{- with include "ai-inference.imageTag" . }}
+{{- $repo = printf "%s:%s" $repo . }}
 {{- end }}
-{{- printf "%s:%s" $repo $tag }}
+{{- with .Values.image.digest }}
+{{- $repo = printf "%s@%s" $repo . }}
+{{- end }}
+{{- $repo }}
+{{- end }}
+
+{{/*
+The app.kubernetes.io/version label: the tag of the image that runs (else its digest), as a valid label value
+(characters outside [-A-Za-z0-9_.] become "_", at most 63 characters, alphanumeric at both ends).
+*/}}
+{{- define "ai-inference.version" -}}
+{{- regexReplaceAll "[^-A-Za-z0-9_.]" (include "ai-inference.imageTag" . | default .Values.image.digest) "_" | trunc 63 | trimAll "-_." }}
+{{- end }}
+
+{{/*
+Pull secrets of the pods: global.imagePullSecrets (a parent chart's; names or {name: ...}) and imagePullSecrets,
+each name once, in that order.
+*/}}
+{{- define "ai-inference.imagePullSecrets" -}}
+{{- $names := list }}
+{{- range concat ((.Values.global).imagePullSecrets | default list) .Values.imagePullSecrets }}
+{{- $name := . }}
+{{- if kindIs "map" . }}{{ $name = .name }}{{ end }}
+{{- $names = append $names $name }}
+{{- end }}
+{{- range $names | uniq }}
+- name: {{ . }}
 {{- end }}
 {{- end }}
 

@@ -34,19 +34,22 @@ metadata:
 spec:
   serviceAccountName: {{ include "ai-inference.serviceAccountName" . }}
   automountServiceAccountToken: {{ .Values.serviceAccount.automountToken }}
-  {{- with .Values.imagePullSecrets }}
+  enableServiceLinks: {{ .Values.enableServiceLinks }}
+  {{- with include "ai-inference.imagePullSecrets" . }}
   imagePullSecrets:
-    {{- toYaml . | nindent 4 }}
+    {{- . | nindent 4 }}
   {{- end }}
   securityContext:
     {{- toYaml .Values.podSecurityContext | nindent 4 }}
   {{- with .Values.priorityClassName }}
   priorityClassName: {{ . }}
   {{- end }}
-  {{- if and $gpu .Values.gpu.runtimeClassName }}
-  runtimeClassName: {{ .Values.gpu.runtimeClassName }}
+  {{- with ternary .Values.gpu.runtimeClassName .Values.runtimeClassName $gpu }}
+  runtimeClassName: {{ . }}
   {{- end }}
-  terminationGracePeriodSeconds: {{ .Values.terminationGracePeriodSeconds }}
+  {{- $lifecycle := include "ai-inference.lifecycle" . | fromYaml }}
+  {{- /* terminationGracePeriodSeconds is the time after SIGTERM; a preStop sleep runs before SIGTERM inside the same countdown. */}}
+  terminationGracePeriodSeconds: {{ add .Values.terminationGracePeriodSeconds (((($lifecycle.preStop | default dict).sleep) | default dict).seconds | default 0) }}
   {{- with merge (dict) .Values.nodeSelector (ternary .Values.gpu.nodeSelector dict $gpu) }}
   nodeSelector:
     {{- toYaml . | nindent 4 }}
@@ -55,11 +58,7 @@ spec:
   tolerations:
     {{- toYaml . | nindent 4 }}
   {{- end }}
-  {{- $affinity := deepCopy .Values.affinity }}
-  {{- if and (not $gpu) .Values.gpu.avoidGpuNodes (not (hasKey $affinity "nodeAffinity")) }}
-  {{- $term := dict "matchExpressions" (list (dict "key" .Values.gpu.nodeLabelKey "operator" "DoesNotExist")) }}
-  {{- $_ := set $affinity "nodeAffinity" (dict "requiredDuringSchedulingIgnoredDuringExecution" (dict "nodeSelectorTerms" (list $term))) }}
-  {{- end }}
+  {{- $affinity := include "ai-inference.affinity" . | fromYaml }}
   {{- with $affinity }}
   affinity:
     {{- toYaml . | nindent 4 }}
@@ -80,6 +79,10 @@ spec:
         - pod-template-hash
     {{- end }}
   {{- end }}
+  {{- with .Values.initContainers }}
+  initContainers:
+    {{- include "ai-inference.extraContainers" (dict "containers" . "context" $root) | nindent 4 }}
+  {{- end }}
   containers:
     - name: {{ .Values.containerName }}
       image: {{ include "ai-inference.image" . }}
@@ -96,10 +99,17 @@ spec:
         - name: http
           containerPort: {{ .Values.containerPort }}
           protocol: TCP
+        {{- with .Values.extraContainerPorts }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
       {{- $env := include "ai-inference.env" . | trim }}
       {{- with $env }}
       env:
         {{- . | nindent 8 }}
+      {{- end }}
+      {{- with .Values.extraEnvFrom }}
+      envFrom:
+        {{- toYaml . | nindent 8 }}
       {{- end }}
       resources:
         {{- $limits := deepCopy (.Values.resources.limits | default dict) }}
@@ -107,26 +117,14 @@ spec:
         {{- $_ := set $limits .Values.gpu.resourceName (int .Values.gpu.count) }}
         {{- end }}
         {{- toYaml (dict "requests" .Values.resources.requests "limits" $limits) | nindent 8 }}
-      startupProbe:
-        httpGet:
-          path: {{ .Values.probes.readyPath }}
-          port: http
-        {{- toYaml .Values.probes.startup | nindent 8 }}
-      readinessProbe:
-        httpGet:
-          path: {{ .Values.probes.readyPath }}
-          port: http
-        {{- toYaml .Values.probes.readiness | nindent 8 }}
-      livenessProbe:
-        {{- if .Values.probes.livePath }}
-        httpGet:
-          path: {{ .Values.probes.livePath }}
-          port: http
-        {{- else }}
-        tcpSocket:
-          port: http
-        {{- end }}
-        {{- toYaml .Values.probes.liveness | nindent 8 }}
+      {{- range $probe := list "startup" "readiness" "liveness" }}
+      {{ $probe }}Probe:
+        {{- include "ai-inference.probe" (dict "name" $probe "context" $root) | nindent 8 }}
+      {{- end }}
+      {{- with $lifecycle }}
+      lifecycle:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
       securityContext:
         {{- toYaml .Values.securityContext | nindent 8 }}
       volumeMounts:
@@ -143,6 +141,12 @@ spec:
         - name: model-cache
           mountPath: {{ .Values.modelCache.mountPath }}
         {{- end }}
+        {{- with .Values.extraVolumeMounts }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+    {{- with .Values.sidecars }}
+    {{- include "ai-inference.extraContainers" (dict "containers" . "context" $root) | nindent 4 }}
+    {{- end }}
   volumes:
     - name: tmp
       emptyDir:
@@ -176,5 +180,131 @@ spec:
       {{- end }}
     {{- end }}
     {{- end }}
+    {{- with .Values.extraVolumes }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
 {{- end }}
+{{- end }}
+
+
+{{/*
+Affinity of the pods: `affinity` as given; with GPU off and gpu.avoidGpuNodes, the required node affinity on the
+absence of gpu.nodeLabelKey is added to every nodeSelectorTerm of the user's required node affinity (terms are ORed,
+expressions within a term ANDed), or becomes the only term when there is none.
+*/}}
+{{- define "ai-inference.affinity" -}}
+{{- $affinity := deepCopy (.Values.affinity | default dict) }}
+{{- if and (not .Values.gpu.enabled) .Values.gpu.avoidGpuNodes }}
+{{- $avoid := dict "key" .Values.gpu.nodeLabelKey "operator" "DoesNotExist" }}
+{{- $node := $affinity.nodeAffinity | default dict }}
+{{- $required := $node.requiredDuringSchedulingIgnoredDuringExecution | default dict }}
+{{- $terms := list }}
+{{- range $required.nodeSelectorTerms | default (list dict) }}
+{{- $terms = append $terms (merge (dict "matchExpressions" (append (.matchExpressions | default list) $avoid)) .) }}
+{{- end }}
+{{- $_ := set $required "nodeSelectorTerms" $terms }}
+{{- $_ := set $node "requiredDuringSchedulingIgnoredDuringExecution" $required }}
+{{- $_ := set $affinity "nodeAffinity" $node }}
+{{- end }}
+{{- with $affinity }}{{ toYaml . }}{{ end }}
+{{- end }}
+
+{{/*
+Lifecycle hooks of the server container: lifecycleHooks; when that sets no preStop and AGIC routes to the pods, a
+preStop sleep of ingress.agic.preStopSleepSeconds, so the Application Gateway drops the pod from its backend pool
+before the server stops (Azure/application-gateway-kubernetes-ingress docs/how-tos/minimize-downtime-during-deployments.md).
+The sleep handler (Kubernetes 1.30+, GA in 1.34) needs no shell or sleep binary in the image.
+*/}}
+{{- define "ai-inference.lifecycle" -}}
+{{- $hooks := deepCopy (.Values.lifecycleHooks | default dict) }}
+{{- $agic := and .Values.ingress.enabled (eq .Values.ingress.controller "agic") }}
+{{- if and $agic (not (hasKey $hooks "preStop")) (gt (int .Values.ingress.agic.preStopSleepSeconds) 0) }}
+{{- $_ := set $hooks "preStop" (dict "sleep" (dict "seconds" (int .Values.ingress.agic.preStopSleepSeconds))) }}
+{{- end }}
+{{- with $hooks }}{{ toYaml . }}{{ end }}
+{{- end }}
+
+{{/* Number of a container port of the server by name (http: containerPort). Usage: include "ai-inference.containerPortNumber" (dict "name" $name "context" $) */}}
+{{- define "ai-inference.containerPortNumber" -}}
+{{- $name := .name }}
+{{- if eq $name "http" }}
+{{- .context.Values.containerPort }}
+{{- else }}
+{{- range .context.Values.extraContainerPorts }}
+{{- if eq .name $name }}{{ .containerPort }}{{ end }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+One probe of the server container from probes.<name>: the handler of its `kind` (http: GET `path` on the named
+`port`, defaulting to probes.readyPath, or probes.livePath for liveness; tcp: a TCP connect; grpc: the gRPC health
+protocol on the port's number, which Kubernetes requires; exec: `command`), then the timing fields that are set.
+An empty liveness kind is http on probes.livePath when that is set, else tcp (a busy server still accepts connections).
+Usage: include "ai-inference.probe" (dict "name" "startup" "context" $)
+*/}}
+{{- define "ai-inference.probe" -}}
+{{- $v := .context.Values.probes }}
+{{- $p := index $v .name }}
+{{- $live := eq .name "liveness" }}
+{{- $kind := $p.kind | default (ternary (ternary "http" "tcp" (not (empty $v.livePath))) "http" $live) }}
+{{- $port := $p.port | default "http" }}
+{{- if eq $kind "http" }}
+httpGet:
+  path: {{ $p.path | default (ternary $v.livePath $v.readyPath $live) }}
+  port: {{ $port }}
+  {{- if eq ($p.scheme | default "HTTP") "HTTPS" }}
+  scheme: HTTPS
+  {{- end }}
+  {{- with $p.httpHeaders }}
+  httpHeaders:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- else if eq $kind "tcp" }}
+tcpSocket:
+  port: {{ $port }}
+{{- else if eq $kind "grpc" }}
+grpc:
+  port: {{ include "ai-inference.containerPortNumber" (dict "name" $port "context" .context) }}
+  {{- with $p.service }}
+  service: {{ . | quote }}
+  {{- end }}
+{{- else }}
+exec:
+  command:
+    {{- toYaml $p.command | nindent 4 }}
+{{- end }}
+{{- with $p.initialDelaySeconds }}
+initialDelaySeconds: {{ . }}
+{{- end }}
+periodSeconds: {{ $p.periodSeconds }}
+timeoutSeconds: {{ $p.timeoutSeconds }}
+{{- if gt (int ($p.successThreshold | default 1)) 1 }}
+successThreshold: {{ $p.successThreshold }}
+{{- end }}
+failureThreshold: {{ $p.failureThreshold }}
+{{- with $p.terminationGracePeriodSeconds }}
+terminationGracePeriodSeconds: {{ . }}
+{{- end }}
+{{- end }}
+
+{{/*
+Init containers and sidecars as given, each with the server's image and pull policy when it names no image, and the
+chart's securityContext (Pod Security "restricted") when it sets none.
+Usage: include "ai-inference.extraContainers" (dict "containers" .Values.sidecars "context" $)
+*/}}
+{{- define "ai-inference.extraContainers" -}}
+{{- $out := list }}
+{{- range .containers }}
+{{- $c := deepCopy . }}
+{{- if not $c.image }}
+{{- $_ := set $c "image" (include "ai-inference.image" $.context) }}
+{{- $_ := set $c "imagePullPolicy" ($c.imagePullPolicy | default $.context.Values.image.pullPolicy) }}
+{{- end }}
+{{- if not (hasKey $c "securityContext") }}
+{{- $_ := set $c "securityContext" $.context.Values.securityContext }}
+{{- end }}
+{{- $out = append $out $c }}
+{{- end }}
+{{- toYaml $out }}
 {{- end }}
