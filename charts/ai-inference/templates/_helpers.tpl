@@ -60,7 +60,7 @@ A derived object name: an explicit name, else "<fullname>-<suffix>".
 {{/*
 Standard metadata of a namespaced object: name, namespace, labels, and annotations (the object's own `annotations`
 map, if any, over `commonAnnotations`).
-Optional "labels": extra labels of this object.
+Optional "labels": extra labels of this object; "policy": scanner skip annotation lines (ai-inference.policyAnnotations).
 Usage: include "ai-inference.metadata" (dict "name" $name "annotations" $map "context" $)
 */}}
 {{- define "ai-inference.metadata" -}}
@@ -71,9 +71,15 @@ labels:
   {{- with .labels }}
   {{- toYaml . | nindent 2 }}
   {{- end }}
-{{- with merge (dict) (.annotations | default dict) .context.Values.commonAnnotations }}
+{{- $annotations := merge (dict) (.annotations | default dict) .context.Values.commonAnnotations }}
+{{- if or $annotations .policy }}
 annotations:
+  {{- with $annotations }}
   {{- toYaml . | nindent 2 }}
+  {{- end }}
+  {{- with .policy }}
+  {{- . | nindent 2 }}
+  {{- end }}
 {{- end }}
 {{- end }}
 

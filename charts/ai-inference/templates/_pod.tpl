@@ -119,7 +119,7 @@ spec:
         {{- toYaml (dict "requests" .Values.resources.requests "limits" $limits) | nindent 8 }}
       {{- range $probe := list "startup" "readiness" "liveness" }}
       {{ $probe }}Probe:
-        {{- include "ai-inference.probe" (dict "name" $probe "context" $root) | nindent 8 }}
+        {{- include "ai-inference.probe" (dict "name" $probe "context" $root) | trim | nindent 8 }}
       {{- end }}
       {{- with $lifecycle }}
       lifecycle:
