@@ -386,7 +386,7 @@ def probes(manifest: Manifest) -> Iterator[str]:  # noqa: PLR0912 - one branch p
                     if isinstance(port, str) and port not in names:
                         where = f"{ref(owner)} container/{c['name']}"
                         yield f"{where}: {probe} port {port!r} is not a named port {sorted(names)}"
-                    if isinstance(port, int):
+                    if isinstance(port, int) and action != "grpc":  # a gRPC probe takes a number only
                         yield f"{ref(owner)} container/{c['name']}: {probe} uses port number {port}; use the port name"
                     if port is None or (isinstance(port, int) and port not in numbers):
                         yield f"{ref(owner)} container/{c['name']}: {probe} port {port!r} is not a container port"
