@@ -559,7 +559,12 @@ CATALOG: list[Bad] = [
     # --- presets: gRPC through the ingress, and keys only the other controller reads ---
     Bad(
         "grpc-ingress-with-agic",
-        {**INGRESS, "ingress.controller": "agic", "ingress.grpc.enabled": True, "ingress.grpc.hosts": ["g.example.com"]},
+        {
+            **INGRESS,
+            "ingress.controller": "agic",
+            "ingress.grpc.enabled": True,
+            "ingress.grpc.hosts": ["g.example.com"],
+        },
         (chart_error("ingress.grpc.enabled", "AGIC cannot route gRPC.*allowed: ingress.controller=nginx"),),
     ),
     Bad(
@@ -601,12 +606,20 @@ CATALOG: list[Bad] = [
     ),
     Bad(
         "agic-with-nginx-annotation",
-        {**INGRESS, "ingress.controller": "agic", "ingress.annotations": {"nginx.ingress.kubernetes.io/rewrite-target": "/"}},
+        {
+            **INGRESS,
+            "ingress.controller": "agic",
+            "ingress.annotations": {"nginx.ingress.kubernetes.io/rewrite-target": "/"},
+        },
         (chart_error("ingress.annotations", "read by nginx only, and ingress.controller is agic"),),
     ),
     Bad(
         "nginx-with-wafPolicyId",
-        {**INGRESS, "ingress.agic.wafPolicyId": "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies/w"},
+        {
+            **INGRESS,
+            "ingress.agic.wafPolicyId": "/subscriptions/0/resourceGroups/rg/providers/"
+            "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies/w",
+        },
         (chart_error("ingress.agic.wafPolicyId", "allowed: empty with ingress.controller=nginx"),),
     ),
     Bad(
@@ -628,7 +641,12 @@ CATALOG: list[Bad] = [
     Bad(
         "sysctl-not-safe",
         {"podSecurityContext.sysctls": [{"name": "kernel.msgmax", "value": "65536"}]},
-        (chart_error("podSecurityContext.sysctls[0].name", r'"kernel.msgmax" is not a safe sysctl.*allowed: .*net.ipv4.ip_unprivileged_port_start'),),
+        (
+            chart_error(
+                "podSecurityContext.sysctls[0].name",
+                r'"kernel.msgmax" is not a safe sysctl.*allowed: .*net.ipv4.ip_unprivileged_port_start',
+            ),
+        ),
     ),
     Bad(
         "runtimeClassName-with-gpu",
@@ -643,7 +661,11 @@ CATALOG: list[Bad] = [
     Bad(
         "extraVolumes-hostPath",
         {"extraVolumes": [{"name": "host", "hostPath": {"path": "/var/lib"}}]},
-        (chart_error("extraVolumes", r'\[0\] \(host\): a hostPath volume fails Pod Security "restricted"; allowed: configMap'),),
+        (
+            chart_error(
+                "extraVolumes", r'\[0\] \(host\): a hostPath volume fails Pod Security "restricted"; allowed: configMap'
+            ),
+        ),
     ),
     Bad(
         "extraVolumes-name-of-a-chart-volume",
@@ -682,7 +704,14 @@ CATALOG: list[Bad] = [
     ),
     Bad(
         "sidecars-named-like-the-server",
-        {"sidecars": [{"name": "server", "resources": {"requests": {"cpu": "1", "memory": "1Gi"}, "limits": {"cpu": "1", "memory": "1Gi"}}}]},
+        {
+            "sidecars": [
+                {
+                    "name": "server",
+                    "resources": {"requests": {"cpu": "1", "memory": "1Gi"}, "limits": {"cpu": "1", "memory": "1Gi"}},
+                }
+            ]
+        },
         (chart_error("sidecars", r"\[0\] \(server\): the name is taken by another container"),),
     ),
     Bad(
@@ -718,9 +747,15 @@ CATALOG: list[Bad] = [
         {"extraEnvFrom": [{"vaultRef": {"name": "x"}}]},
         (schema_error("extraEnvFrom.0", extra("vaultRef")),),
     ),
-    Bad("enableServiceLinks-string", {"enableServiceLinks": "no"}, (schema_error("enableServiceLinks", typ("boolean")),)),
+    Bad(
+        "enableServiceLinks-string", {"enableServiceLinks": "no"}, (schema_error("enableServiceLinks", typ("boolean")),)
+    ),
     # --- presets: probes (kinds and every timing field) ---
-    Bad("probe-kind-unknown", {"probes.startup.kind": "ping"}, (schema_error("probes.startup.kind", one_of("http", "tcp")),)),
+    Bad(
+        "probe-kind-unknown",
+        {"probes.startup.kind": "ping"},
+        (schema_error("probes.startup.kind", one_of("http", "tcp")),),
+    ),
     Bad(
         "probe-exec-without-command",
         {"probes.liveness.kind": "exec"},
@@ -746,7 +781,11 @@ CATALOG: list[Bad] = [
         {"probes.startup.initialDelaySeconds": -5},
         (schema_error("probes.startup.initialDelaySeconds", minimum(0)),),
     ),
-    Bad("probe-scheme-unknown", {"probes.readiness.scheme": "GRPC"}, (schema_error("probes.readiness.scheme", one_of("HTTP", "HTTPS")),)),
+    Bad(
+        "probe-scheme-unknown",
+        {"probes.readiness.scheme": "GRPC"},
+        (schema_error("probes.readiness.scheme", one_of("HTTP", "HTTPS")),),
+    ),
     # --- presets: rollouts, startup budget, autoscaling signals ---
     Bad(
         "maxSurge-and-maxUnavailable-zero",
@@ -758,11 +797,19 @@ CATALOG: list[Bad] = [
         {"strategy.maxSurge": "0%", "strategy.maxUnavailable": 0},
         (chart_error("strategy.maxSurge/strategy.maxUnavailable", "both are 0"),),
     ),
-    Bad("maxUnavailable-negative", {"strategy.maxUnavailable": -1}, (schema_error("strategy.maxUnavailable", minimum(0)),)),
+    Bad(
+        "maxUnavailable-negative",
+        {"strategy.maxUnavailable": -1},
+        (schema_error("strategy.maxUnavailable", minimum(0)),),
+    ),
     Bad(
         "startup-budget-beyond-progress-deadline",
         {"probes.startup.failureThreshold": 720},
-        (chart_error("progressDeadlineSeconds", "shorter than the startup probe's budget of 7200 s.*allowed: at least 7200"),),
+        (
+            chart_error(
+                "progressDeadlineSeconds", "shorter than the startup probe's budget of 7200 s.*allowed: at least 7200"
+            ),
+        ),
     ),
     Bad(
         "startup-budget-with-initial-delay",
@@ -786,7 +833,11 @@ CATALOG: list[Bad] = [
         (chart_error("autoscaling.metrics", "set both targets to 0 with metrics"),),
     ),
     # --- presets: neutral images and subchart use (global, extraObjects, commonAnnotations) ---
-    Bad("image.registry-with-scheme", {"image.registry": "https://roo.azurecr.io"}, (schema_error("image.registry", PATTERN),)),
+    Bad(
+        "image.registry-with-scheme",
+        {"image.registry": "https://roo.azurecr.io"},
+        (schema_error("image.registry", PATTERN),),
+    ),
     Bad(
         "global.imageRegistry-with-scheme",
         {"global.imageRegistry": "https://mirror.example.com"},
@@ -807,7 +858,11 @@ CATALOG: list[Bad] = [
         {"extraObjects": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {}}]},
         (schema_error("extraObjects.0.metadata", required("name")),),
     ),
-    Bad("commonAnnotations-number", {"commonAnnotations": {"team": 7}}, (schema_error("commonAnnotations.team", typ("string")),)),
+    Bad(
+        "commonAnnotations-number",
+        {"commonAnnotations": {"team": 7}},
+        (schema_error("commonAnnotations.team", typ("string")),),
+    ),
 ]
 
 

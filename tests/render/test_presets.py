@@ -61,7 +61,8 @@ def test_vllm(render: RenderFunc) -> None:
     assert c["command"] == ["vllm", "serve"]
     assert c["args"][:3] == ["meta-llama/Llama-3.1-8B-Instruct", "--tensor-parallel-size", "2"]
     assert str(c["resources"]["limits"]["nvidia.com/gpu"]) == "2"
-    assert volumes(m)[mounts(c)["/dev/shm"]["name"]]["emptyDir"] == {"medium": "Memory", "sizeLimit": "16Gi"}
+    shm = mounts(c)["/dev/shm"]  # noqa: S108 - the shared-memory mount, not a temp file
+    assert volumes(m)[shm["name"]]["emptyDir"] == {"medium": "Memory", "sizeLimit": "16Gi"}
     assert env(c)["HF_HOME"]["value"] == "/models"
     assert env(c)["HF_TOKEN_PATH"]["value"] == "/mnt/secrets/token"
     assert volumes(m)["secrets"]["secret"]["secretName"] == "hf-token"
@@ -173,9 +174,9 @@ def notes(renderer: Renderer, values_file: Path) -> str:
     client-side dry run still asks a cluster for its version, so the notes are read with Helm 4 only."""
     if renderer.helm_major < 4:
         pytest.skip("helm 3 install --dry-run=client needs a reachable cluster; the notes are checked with helm 4")
+    cmd = [str(renderer.helm), "install", "ai", str(renderer.chart_dir), "-f", str(values_file)]
     proc = subprocess.run(
-        [str(renderer.helm), "install", "ai", str(renderer.chart_dir), "-f", str(values_file)]
-        + ["--namespace", "inference", "--dry-run=client"],
+        [*cmd, "--namespace", "inference", "--dry-run=client"],
         capture_output=True,
         text=True,
         check=False,
