@@ -195,7 +195,8 @@ def test_artifacthub_images_match_the_defaults() -> None:
     meta = chart_meta()
     defaults = yaml.safe_load((CHART / "values.yaml").read_text())
     image = defaults["image"]
-    server = f"{image['registry']}/{image['repository']}:{image['tag'] or meta['appVersion']}"
+    repository = "/".join(filter(None, (image["registry"], image["repository"])))  # an empty registry is left out
+    server = f"{repository}:{image['tag'] or meta['appVersion']}"
     test = defaults["helmTest"]["image"]
     listed = {entry["image"] for entry in annotation_list(meta, "artifacthub.io/images")}
     assert listed == {server, f"{test['registry']}/{test['repository']}:{test['tag']}"}

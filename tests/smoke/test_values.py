@@ -33,9 +33,11 @@ from .kube import (
     helm_install,
     items,
     load_values,
+    rendered_objects,
     strict_server_dry_run,
     wait_for,
 )
+from .storage import delete_volumes, provide_claims
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -55,6 +57,7 @@ class Release:
     install: Install | None = None
     autoscaled: str = ""  # why the HPA did not bring the Deployment to minReplicas, empty when it did
     values: dict[str, Any] = field(default_factory=dict)  # computed values of the deployed revision
+    volumes: list[str] = field(default_factory=list)  # PersistentVolumes made for its claims (cluster-scoped)
 
     def require_installed(self) -> None:
         if self.install is None or self.install.returncode != 0 or self.install.failed_create:
@@ -82,6 +85,7 @@ def _install(kube: Kube, helm: Helm, release: Release, real_kubelet: bool) -> Re
     except AssertionError as exc:  # the chart does not render: nothing to install
         release.dry_run = str(exc)
         return release
+    release.volumes = provide_claims(kube, release.namespace, rendered_objects(manifest))
     dry = strict_server_dry_run(kube.kubeconfig, release.namespace, manifest)
     if dry.returncode != 0 or "would violate PodSecurity" in dry.stderr:
         release.dry_run = dry.stderr + dry.stdout
@@ -128,6 +132,7 @@ def releases(kube: Kube, helm: Helm, real_kubelet: bool) -> Iterator[dict[str, R
     finally:
         for rel in out.values():
             kube.delete_namespace(rel.namespace)
+            delete_volumes(kube, rel.volumes)
 
 
 @pytest.fixture(params=[p.stem for p in VALUES])
