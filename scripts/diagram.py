@@ -84,6 +84,12 @@ def every(docs: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
     return [d for d in docs if d.get("kind") == kind]
 
 
+def registry_of(image: str) -> str:
+    """The registry host of an image reference (Docker Hub when the first part is not a host)."""
+    first_part = image.split("/", maxsplit=1)[0]
+    return first_part if "/" in image and ("." in first_part or ":" in first_part) else "docker.io"
+
+
 def name_of(doc: dict[str, Any]) -> str:
     return str(doc["metadata"]["name"])
 
@@ -112,10 +118,14 @@ def build(title: str, docs: list[dict[str, Any]]) -> str:  # noqa: PLR0912, PLR0
     ]
     g.node("clients", "Clients\n(HTTPS)" if ingress and ingress["spec"].get("tls") else "Clients", shape="oval")
 
-    # Azure services outside the cluster
-    g.open("azure", "Azure", AZURE, "dashed")
+    # Azure services outside the cluster (the registry among them when it is an ACR)
     image = str(container["image"])
-    g.node("acr", f"Container registry\n{image.split('/', maxsplit=1)[0]}", shape="cylinder", color=AZURE)
+    registry = registry_of(image)
+    if not registry.endswith(".azurecr.io"):
+        g.node("acr", f"Container registry\n{registry}", shape="cylinder")
+    g.open("azure", "Azure", AZURE, "dashed")
+    if registry.endswith(".azurecr.io"):
+        g.node("acr", f"Container registry\n{registry}", shape="cylinder", color=AZURE)
     controller = None
     if ingress is not None:
         annotations = ingress["metadata"].get("annotations") or {}
@@ -162,13 +172,16 @@ def build(title: str, docs: list[dict[str, Any]]) -> str:  # noqa: PLR0912, PLR0
 
     g.open("ns", f"namespace {NAMESPACE}", K8S, "rounded")
     if ingress is not None:
-        hosts = ", ".join(r.get("host", "*") for r in ingress["spec"].get("rules", []))
-        g.node("ingress", f"Ingress {name_of(ingress)}\n{hosts}", shape="box", color=K8S)
+        routes = [
+            f"Ingress {name_of(i)}\n" + ", ".join(r.get("host", "*") for r in i["spec"].get("rules", []))
+            for i in every(docs, "Ingress")
+        ]
+        g.node("ingress", "\n".join(routes), shape="box", color=K8S)
     if service is not None:
-        port = service["spec"]["ports"][0]
+        ports = " ".join(f"{p['name']}:{p['port']}" for p in service["spec"]["ports"])
         g.node(
             "service",
-            f"Service {name_of(service)}\n{service['spec'].get('type', 'ClusterIP')} :{port['port']}",
+            f"Service {name_of(service)}\n{service['spec'].get('type', 'ClusterIP')} {ports}",
             shape="ellipse",
             color=K8S,
         )
@@ -245,7 +258,7 @@ def build(title: str, docs: list[dict[str, Any]]) -> str:  # noqa: PLR0912, PLR0
     if ingress is not None and service is not None:
         g.edge("ingress", "service", "backend", style="dotted")
     if service is not None:
-        g.edge("service", "deployment", f":{container['ports'][0]['containerPort']}")
+        g.edge("service", "deployment", " ".join(f":{p['containerPort']}" for p in container["ports"]))
     g.edge("acr", "deployment", "image pull (kubelet)", style="dashed")
     if ingress is not None and "kubernetes.azure.com/tls-cert-keyvault-uri" in (
         ingress["metadata"].get("annotations") or {}
