@@ -35,7 +35,7 @@ spec:
   serviceAccountName: {{ include "ai-inference.serviceAccountName" . }}
   automountServiceAccountToken: {{ .Values.serviceAccount.automountToken }}
   enableServiceLinks: {{ .Values.enableServiceLinks }}
-  {{- with include "ai-inference.imagePullSecrets" . }}
+  {{- with include "ai-inference.imagePullSecrets" . | trim }}
   imagePullSecrets:
     {{- . | nindent 4 }}
   {{- end }}
