@@ -90,8 +90,8 @@ REQUIRED_TEXT = [
     "Reloader",
     # OCI / ACR
     "az acr login --name <registry>",
-    "helm push ai-inference-0.1.0.tgz oci://<registry>.azurecr.io/helm",
-    "oci://<registry>.azurecr.io/helm/ai-inference --version 0.1.0",
+    f"helm push ai-inference-{chart_meta()['version']}.tgz oci://<registry>.azurecr.io/helm",
+    f"oci://<registry>.azurecr.io/helm/ai-inference --version {chart_meta()['version']}",
     # AKS facts users must act on outside the chart
     "kind: NginxIngressController",
     "loadBalancerAnnotations:",
