@@ -207,7 +207,10 @@ def rwo_cache_single_pod(manifest: Manifest) -> Iterator[str]:
         for claim in sorted(claims):
             if replicas_can_exceed_one(manifest, deployment):
                 yield f"{ref(deployment)}: more than one pod can mount the ReadWriteOnce claim {claim}"
-            if (deployment["spec"].get("strategy") or {}).get("type", "RollingUpdate") == "RollingUpdate":
+            strategy = deployment["spec"].get("strategy") or {}
+            surge = str((strategy.get("rollingUpdate") or {}).get("maxSurge", "25%"))
+            # maxSurge 0: the old pod stops before the new one starts (Kubernetes' default maxSurge is 25%)
+            if strategy.get("type", "RollingUpdate") == "RollingUpdate" and surge not in {"0", "0%"}:
                 yield f"{ref(deployment)}: a rolling update starts a second pod on the ReadWriteOnce claim {claim}"
 
 

@@ -228,7 +228,12 @@ def test_common_annotations_and_extra_objects(render: RenderFunc) -> None:
     }
     m = render(
         {"commonAnnotations": {"owner": "ml-platform"}, "extraObjects": [extra], "ingress.enabled": True}
-        | {"ingress.hosts": ["a.example.com"], "modelCache.enabled": True, "modelCache.type": "pvc"}
+        | {
+            "ingress.hosts": ["a.example.com"],
+            "modelCache.enabled": True,
+            "modelCache.type": "pvc",
+            "modelCache.accessMode": "ReadWriteMany",
+        }
     )
     chart_objects = [o for o in m.objects if o["metadata"]["name"] != "prompt-templates"]
     assert all(o["metadata"]["annotations"]["owner"] == "ml-platform" for o in chart_objects)
@@ -244,6 +249,9 @@ def test_service_extra_ports_network_policy_and_service_monitor(render: RenderFu
             "serviceMonitor.enabled": True,
             "serviceMonitor.port": "metrics",
             "networkPolicy.enabled": True,
+            "networkPolicy.metricsFrom": [
+                {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "mon"}}}
+            ],
         }
     )
     assert {"name": "metrics", "containerPort": 9000} in server(m)["ports"]
@@ -251,5 +259,6 @@ def test_service_extra_ports_network_policy_and_service_monitor(render: RenderFu
         "ports"
     ]
     assert m.get("ServiceMonitor")["spec"]["endpoints"][0]["port"] == "metrics"
-    admitted = [p["port"] for p in m.get("NetworkPolicy")["spec"]["ingress"][0]["ports"]]
-    assert admitted == ["http", "metrics"]
+    callers, scraper = m.get("NetworkPolicy")["spec"]["ingress"]
+    assert [p["port"] for p in callers["ports"]] == ["http", "metrics"], "every port the Service serves"
+    assert [p["port"] for p in scraper["ports"]] == ["metrics"], "the scraper reaches the serviceMonitor.port target"

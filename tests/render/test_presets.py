@@ -90,8 +90,10 @@ def test_triton_ports_and_grpc_ingress(render: RenderFunc) -> None:
     assert repository == {"claimName": "triton-model-repository", "readOnly": True}
     assert mounts(c)["/models"] == {"name": "model-repository", "mountPath": "/models", "readOnly": True}
     assert m.get("ServiceMonitor")["spec"]["endpoints"][0]["port"] == "metrics"
-    allowed = [p["port"] for rule in m.get("NetworkPolicy")["spec"]["ingress"] for p in rule["ports"]]
-    assert sorted(allowed) == ["grpc", "http", "metrics"]
+    callers, scraper = m.get("NetworkPolicy")["spec"]["ingress"]
+    assert [p["port"] for p in callers["ports"]] == ["http", "grpc", "metrics"], "every port the Service serves"
+    assert [p["port"] for p in scraper["ports"]] == ["metrics"], "Managed Prometheus scrapes the metrics port"
+    assert scraper["from"][0]["podSelector"] == {"matchLabels": {"rsName": "ama-metrics"}}
     ingresses = {i["metadata"]["name"]: i for i in m.by_kind("Ingress")}
     http, grpc = ingresses["ai-ai-inference"], ingresses["ai-ai-inference-grpc"]
     assert "nginx.ingress.kubernetes.io/backend-protocol" not in http["metadata"]["annotations"]

@@ -29,8 +29,8 @@ a second pod on another node hangs in ContainerCreating (Multi-Attach), whatever
 {{- if and (eq $cache.type "pvc") (has $cache.accessMode (list "ReadWriteOnce" "ReadWriteOncePod")) }}
 {{- if include "ai-inference.multiReplica" . }}
 {{- printf "\nmodelCache.accessMode: %s (an Azure Disk) attaches to one node at a time, so with more than one replica (replicaCount or autoscaling) the pods on other nodes hang in ContainerCreating (Multi-Attach), whatever strategy.type is; allowed: ReadWriteMany (azurefile-csi) for several replicas, or replicaCount 1 with strategy.type=Recreate" $cache.accessMode }}
-{{- else if eq $v.strategy.type "RollingUpdate" }}
-{{- printf "\nstrategy.type: RollingUpdate starts the new pod before the old one stops, and on another node it cannot attach the %s model cache (Multi-Attach); allowed: Recreate, or modelCache.accessMode=ReadWriteMany" $cache.accessMode }}
+{{- else if and (eq $v.strategy.type "RollingUpdate") (not (has (toString $v.strategy.maxSurge) (list "0" "0%"))) }}
+{{- printf "\nstrategy.type: RollingUpdate starts the new pod before the old one stops, and on another node it cannot attach the %s model cache (Multi-Attach); allowed: Recreate, strategy.maxSurge=0 with strategy.maxUnavailable=1 (the old pod stops first), or modelCache.accessMode=ReadWriteMany" $cache.accessMode }}
 {{- end }}
 {{- end }}
 {{- end }}
