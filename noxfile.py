@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import nox
 
@@ -83,26 +84,34 @@ def goldens(session: nox.Session) -> None:
 CLUSTER_SH = ("bash", "scripts/cluster.sh")
 
 
+HOST_STATE = ROOT / ".tools" / "realnode" / "host-before-up.json"
+HOST_STATE_PY = "scripts/realnode/hoststate.py"
+
+
 def _cluster(session: nox.Session) -> tuple[str, bool]:
-    """The kubeconfig to test against: the caller's $KUBECONFIG, else the local kwok cluster (tools built and
-    cluster brought up here when needed). Also returns whether this call created the local cluster."""
+    """The kubeconfig to test against: the caller's $KUBECONFIG, else the local kwok cluster with its real node (tools
+    built, packages installed and cluster brought up here when needed). Also returns whether this call created the
+    local cluster; then the host's state was recorded just before (HOST_STATE) for the check after `down`."""
     if os.environ.get("KUBECONFIG"):
         session.log(f"using KUBECONFIG={os.environ['KUBECONFIG']}")
         return os.environ["KUBECONFIG"], False
-    session.run("bash", "scripts/cluster-tools/build.sh", external=True)
+    session.run(*CLUSTER_SH, "prepare", external=True)
     was_up = session.run(*CLUSTER_SH, "kubeconfig", external=True, silent=True, success_codes=[0, 1])
+    created = not str(was_up or "").strip().endswith("kubeconfig.yaml")
+    if created:
+        session.run("python", HOST_STATE_PY, "snapshot", str(HOST_STATE), external=True)
     session.run(*CLUSTER_SH, "up", external=True)
     out = session.run(*CLUSTER_SH, "kubeconfig", external=True, silent=True)
     kubeconfig = str(out).strip().splitlines()[-1]
     session.env["KUBECONFIG"] = kubeconfig
-    return kubeconfig, not str(was_up or "").strip().endswith("kubeconfig.yaml")
+    return kubeconfig, created
 
 
 @nox.session
 def smoke(session: nox.Session) -> None:
-    """The cluster tier: pytest tests/smoke against $KUBECONFIG, or against the local kwok cluster, which is
-    built if needed, brought up, and torn down afterwards (also on failure) unless it was already running or
-    SMOKE_KEEP_CLUSTER=1."""
+    """The cluster tier: pytest tests/smoke against $KUBECONFIG, or against the local kwok cluster with its real node,
+    which is built if needed, brought up, and torn down afterwards (also on failure) unless it was already running or
+    SMOKE_KEEP_CLUSTER=1; after the teardown the host must be as it was before (scripts/realnode/hoststate.py)."""
     session.install("-r", REQUIREMENTS)
     bin_dir = install_tools(session)
     session.env["HELM_BIN"] = os.environ.get("HELM_BIN", str(bin_dir / "helm4"))
@@ -112,17 +121,57 @@ def smoke(session: nox.Session) -> None:
     finally:
         if created and os.environ.get("SMOKE_KEEP_CLUSTER") != "1":
             session.run(*CLUSTER_SH, "down", external=True)
+            session.run("python", HOST_STATE_PY, "compare", str(HOST_STATE), external=True)
+
+
+REAL_NODE_OVERLAY = ROOT / "tests" / "smoke" / "realnode-values.yaml"
+
+
+def _container_status(pod: dict[str, Any], simulated: bool) -> str:
+    """What the kubelet reports for a pod's first container: state, readiness, restarts ("simulated" on kwok nodes,
+    where no container runs)."""
+    if simulated:
+        return "simulated (kwok)"
+    statuses = pod["status"].get("containerStatuses") or [{}]
+    status = statuses[0]
+    state = next(iter(status.get("state") or {"-": {}}))
+    reason = (status.get("state") or {}).get(state, {}).get("reason", "")
+    ready = "ready" if status.get("ready") else "not ready"
+    return f"{state}{f' ({reason})' if reason else ''}, {ready}, restarts {status.get('restartCount', 0)}"
+
+
+def _show_pods(session: nox.Session, kubectl: tuple[str, ...], namespace: str) -> None:
+    """Each pod of the release with its phase, node and node pool, and for pods on real nodes their container status."""
+    nodes = json.loads(str(session.run(*kubectl, "get", "nodes", "-o", "json", external=True, silent=True)))
+    by_name = {n["metadata"]["name"]: n["metadata"] for n in nodes["items"]}
+    selector = "app.kubernetes.io/instance=ai-inference"
+    out = session.run(
+        *kubectl, "get", "pods", "-n", namespace, "-l", selector, "-o", "json", external=True, silent=True
+    )
+    session.log(f"{'POD':<44} {'PHASE':<10} {'NODE':<34} {'POOL':<9} CONTAINER")
+    for pod in json.loads(str(out))["items"]:
+        node = pod["spec"].get("nodeName", "-")
+        meta = by_name.get(node, {})
+        pool = meta.get("labels", {}).get("kubernetes.azure.com/agentpool", "-")
+        simulated = meta.get("annotations", {}).get("kwok.x-k8s.io/node") == "fake" or node == "-"
+        session.log(
+            f"{pod['metadata']['name']:<44} {pod['status'].get('phase', '?'):<10} {node:<34} {pool:<9} "
+            + _container_status(pod, simulated)
+        )
 
 
 @nox.session
 def deploy(session: nox.Session) -> None:
-    """`nox -s deploy -- <env>`: helm upgrade --install values/<env>.yaml (default dev) into namespace
-    ai-inference-<env> of $KUBECONFIG or the local kwok cluster, wait, and show each pod's node and node pool.
-    The local cluster keeps running afterwards (`bash scripts/cluster.sh down` removes it)."""
-    env = session.posargs[0] if session.posargs else "dev"
+    """`nox -s deploy -- <env> [--real-node]`: helm upgrade --install values/<env>.yaml (default dev) into namespace
+    ai-inference-<env> of $KUBECONFIG or the local kwok cluster, wait, and show each pod's node, node pool and, on the
+    real node, its container status. --real-node adds tests/smoke/realnode-values.yaml: the stand-in model server
+    on the real pool (CPU values files). The local cluster keeps running (`bash scripts/cluster.sh down` removes it)."""
+    args = [a for a in session.posargs if a != "--real-node"]
+    env = args[0] if args else "dev"
     values = ROOT / "values" / f"{env}.yaml"
     if not values.is_file():
         session.error(f"no values/{env}.yaml; choose one of: {', '.join(v.stem for v in VALUES)}")
+    overlay = ["-f", str(REAL_NODE_OVERLAY)] if "--real-node" in session.posargs else []
     bin_dir = install_tools(session)
     helm = os.environ.get("HELM_BIN", str(bin_dir / "helm4"))
     kubeconfig, _ = _cluster(session)
@@ -143,6 +192,7 @@ def deploy(session: nox.Session) -> None:
         str(CHART),
         "-f",
         str(values),
+        *overlay,
         "-n",
         namespace,
         "--kubeconfig",
@@ -152,21 +202,7 @@ def deploy(session: nox.Session) -> None:
         "180s",
         external=True,
     )
-    nodes = json.loads(str(session.run(*kubectl, "get", "nodes", "-o", "json", external=True, silent=True)))
-    pools = {
-        n["metadata"]["name"]: n["metadata"].get("labels", {}).get("kubernetes.azure.com/agentpool", "-")
-        for n in nodes["items"]
-    }
-    selector = "app.kubernetes.io/instance=ai-inference"
-    out = session.run(
-        *kubectl, "get", "pods", "-n", namespace, "-l", selector, "-o", "json", external=True, silent=True
-    )
-    session.log(f"{'POD':<44} {'PHASE':<10} {'NODE':<34} POOL")
-    for pod in json.loads(str(out))["items"]:
-        node = pod["spec"].get("nodeName", "-")
-        session.log(
-            f"{pod['metadata']['name']:<44} {pod['status'].get('phase', '?'):<10} {node:<34} {pools.get(node, '-')}"
-        )
+    _show_pods(session, kubectl, namespace)
     if not os.environ.get("KUBECONFIG"):
         session.log(f"cluster left running: export KUBECONFIG={kubeconfig}")
         session.log("tear it down with: bash scripts/cluster.sh down")

@@ -5,9 +5,13 @@
   1. build time of the cluster binaries: the figure recorded by the last scripts/cluster-tools/build.sh run
      (.tools/cluster/build-time), or, with --cold-build, a fresh build into an empty temporary TOOLS_DIR with an
      empty GOCACHE (tens of minutes on 2 cores; Go modules already in GOMODCACHE are not downloaded again);
-  2. cluster boot time: `scripts/cluster.sh up` (processes started, nodes Ready, CRDs established);
-  3. `helm install --wait` to all pods Ready, per values/*.yaml, one at a time, each in a new namespace;
-  4. with --smoke: the wall time of `pytest tests/smoke` against that cluster (run this script with a Python
+  2. cluster boot time: `scripts/cluster.sh up` (processes started, nodes Ready, CRDs established, the real node
+     Ready with CoreDNS), and the real node's own figures: images built and pushed, node Ready, CoreDNS Ready;
+  3. `helm install --wait` to all pods Ready, per values/*.yaml, one at a time, each in a new namespace (kwok pools);
+  4. the chart with the stand-in on the real node: image pull (the kubelet's figure) and install to all pods Ready;
+  5. unless --no-fleet: the chart on a simulated GPU fleet of 50, 200 and 500 nodes in three zones with 10, 100
+     and 400 replicas: time to all pods scheduled and Ready, spread per zone and per node (scripts/bench_fleet.py);
+  6. with --smoke: the wall time of `pytest tests/smoke` against that cluster (run this script with a Python
      that has tests/requirements.txt, e.g. `.nox/smoke/bin/python scripts/bench_cluster.py --smoke`).
 
 No figure here is asserted anywhere; they are for the README.
@@ -16,12 +20,16 @@ No figure here is asserted anywhere; they are for the README.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench_fleet import fleet_figures
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".tools" / "bin"
@@ -72,10 +80,36 @@ def install_figures(kubeconfig: str, helm: str) -> None:
         print(f"  {values.stem:<22} {seconds:5.2f} s")
 
 
+def real_node_figures(kubeconfig: str, helm: str) -> None:
+    """The real node's start-up figures (scripts/realnode/node.sh records them), then the chart with the stand-in on
+    it: the kubelet's image pull time and `helm install --wait` to all pods Ready."""
+    timings = ROOT / ".tools" / "realnode" / CLUSTER / "timings"
+    if not timings.exists():
+        print("real node: not up (REALNODE=0?)")
+        return
+    figures = dict(line.split("=", 1) for line in timings.read_text().split())
+    print(
+        f"real node: images built and pushed {figures.get('images_seconds', '?')} s, node Ready "
+        f"{figures.get('node_ready_seconds', '?')} s, CoreDNS Ready {figures.get('dns_ready_seconds', '?')} s "
+        "(from the start of the node)"
+    )
+    kubectl = [str(BIN / "kubectl"), "--kubeconfig", kubeconfig]
+    ns = "bench-realnode"
+    run(*kubectl, "create", "namespace", ns)
+    run(*kubectl, "label", "namespace", ns, *PSS)
+    overlay = ROOT / "tests" / "smoke" / "realnode-values.yaml"
+    args = ["install", "real", str(ROOT / "charts" / "ai-inference"), "-f", str(overlay), "-n", ns]
+    seconds, _ = timed(helm, *args, "--kubeconfig", kubeconfig, "--wait", "--timeout", "120s")
+    events = json.loads(run(*kubectl, "get", "events", "-n", ns, "--field-selector", "reason=Pulled", "-o", "json"))
+    pulls = [m.group(1) for e in events["items"] if (m := re.search(r"in (\S+) \(", e.get("message", "")))]
+    print(f"  stand-in (2 replicas, 3 s start-up delay): image pull {', '.join(pulls) or '?'}; ready in {seconds:.1f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cold-build", action="store_true", help="measure a cold build (empty GOCACHE)")
     parser.add_argument("--smoke", action="store_true", help="also time pytest tests/smoke on the bench cluster")
+    parser.add_argument("--no-fleet", action="store_true", help="skip the simulated GPU fleet figures")
     opts = parser.parse_args()
     helm = os.environ.get("HELM_BIN", str(BIN / "helm4"))
     cluster_sh = str(ROOT / "scripts" / "cluster.sh")
@@ -87,9 +121,12 @@ def main() -> None:
     try:
         seconds, out = timed(cluster_sh, "up", env=env)
         kubeconfig = out.strip().splitlines()[-1]
-        print(f"cluster boot (kwokctl create + AKS shape, nodes Ready): {seconds:.1f} s")
-        print("helm install --wait to all pods Ready:")
+        print(f"cluster boot (kwokctl create + AKS shape + real node and CoreDNS, nodes Ready): {seconds:.1f} s")
+        real_node_figures(kubeconfig, helm)
+        print("helm install --wait to all pods Ready (kwok pools):")
         install_figures(kubeconfig, helm)
+        if not opts.no_fleet:
+            fleet_figures(kubeconfig, helm)
         if opts.smoke:
             smoke_env = dict(os.environ, KUBECONFIG=kubeconfig, HELM_BIN=helm)
             pytest = (sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/smoke")

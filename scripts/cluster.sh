@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # The local AKS-shaped test cluster: kwokctl with the binary runtime, using only the
 # binaries built from Go modules by scripts/cluster-tools/build.sh (no Docker, no
-# downloads), then the AKS shape from scripts/cluster/ and the CRDs from tests/crds/.
+# downloads), then the AKS shape from scripts/cluster/ and the CRDs from tests/crds/,
+# and one real worker node (scripts/realnode/node.sh: containerd, kubelet, kube-proxy,
+# CoreDNS, in network and mount namespaces of its own) as the pool `realpool`.
 #
-#   scripts/cluster.sh up          build tools if needed, create (or reuse) the cluster; prints the kubeconfig path
-#   scripts/cluster.sh down        delete the cluster and its workdir
+#   scripts/cluster.sh prepare     build tools, install packages, build images' binaries (idempotent)
+#   scripts/cluster.sh up          prepare, create (or reuse) the cluster and its real node; prints the kubeconfig path
+#   scripts/cluster.sh down        delete the real node and the cluster, leaving the host as it was
 #   scripts/cluster.sh kubeconfig  print the kubeconfig path (fails if the cluster is not up)
 #
-# Everything lives under <repo>/.tools/kwok (KWOK_WORKDIR); nothing is written to $HOME.
-# stdout carries only the kubeconfig path; progress goes to stderr.
+# REALNODE=0 leaves the real node out (kwok pools only; no root needed).
+# Everything lives under <repo>/.tools/kwok (KWOK_WORKDIR) and <repo>/.tools/realnode;
+# nothing is written to $HOME. stdout carries only the kubeconfig path; progress goes to stderr.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -19,6 +23,8 @@ kubeconfig=$cluster_dir/kubeconfig.yaml
 # kwokctl adds/removes a context in this file (default ~/.kube/config); keep it under .tools.
 contexts=$KWOK_WORKDIR/contexts.yaml
 manifests=$root/scripts/cluster
+realnode=${REALNODE:-1}
+node_sh=$root/scripts/realnode/node.sh
 
 # kwokctl looks kubectl up on PATH and would download one otherwise: use the pinned one.
 export PATH=$root/.tools/bin:$PATH
@@ -31,7 +37,8 @@ fi
 log() { echo "cluster.sh: $*" >&2; }
 
 healthy() {
-  [[ -f $kubeconfig ]] && kubectl --kubeconfig "$kubeconfig" --request-timeout=5s get --raw /readyz >/dev/null 2>&1
+  [[ -f $kubeconfig ]] && kubectl --kubeconfig "$kubeconfig" --request-timeout=5s get --raw /readyz >/dev/null 2>&1 &&
+    [[ $(cat "$cluster_dir/realnode" 2>/dev/null) == "$realnode" ]]
 }
 
 # kwokctl drops ALL its default stages once --config holds any Stage, so the config is
@@ -48,7 +55,48 @@ write_stages() {
       echo "---"
     done
     cat "$manifests/kwok-stages.yaml"
+    kwokctl_config
   } >"$1"
+}
+
+# kwok-controller manages only the nodes annotated kwok.x-k8s.io/node=fake (the binary
+# runtime starts it with --manage-all-nodes, which would take over the real node). With the
+# real node, the API server advertises the host end of the node's veth (the address of the
+# `kubernetes` Service's endpoint, which pods reach), serves a certificate for it and for
+# the Service's cluster IP, uses the node's Service range, and authenticates to kubelets.
+# PodNodeSelector and PodTolerationRestriction let a namespace pin all its pods (the chart's
+# helm test pod included) to the real pool by annotations
+# (k8s.io/kubernetes plugin/pkg/admission/podnodeselector, podtolerationrestriction).
+kwokctl_config() {
+  cat <<EOF
+---
+apiVersion: config.kwok.x-k8s.io/v1alpha1
+kind: KwokctlConfiguration
+EOF
+  if [[ $realnode == 1 ]]; then
+    cat <<EOF
+options:
+  kubeApiserverCertSANs: [$REALNODE_HOST_IP, $REALNODE_API_SERVICE_IP]
+EOF
+  fi
+  cat <<EOF
+componentsPatches:
+- name: kwok-controller
+  extraArgs:
+  - {key: manage-all-nodes, value: "false", override: true}
+  - {key: manage-nodes-with-annotation-selector, value: kwok.x-k8s.io/node=fake}
+EOF
+  if [[ $realnode == 1 ]]; then
+    cat <<EOF
+- name: kube-apiserver
+  extraArgs:
+  - {key: advertise-address, value: $REALNODE_HOST_IP}
+  - {key: service-cluster-ip-range, value: $REALNODE_SERVICE_CIDR}
+  - {key: kubelet-client-certificate, value: $cluster_dir/pki/admin.crt}
+  - {key: kubelet-client-key, value: $cluster_dir/pki/admin.key}
+  - {key: enable-admission-plugins, value: "PodNodeSelector,PodTolerationRestriction"}
+EOF
+  fi
 }
 
 shape() {
@@ -61,10 +109,15 @@ shape() {
   "${k[@]}" wait --for=condition=Established crd --all --timeout=60s >&2
 }
 
+prepare() {
+  "$root/scripts/cluster-tools/build.sh"
+  if [[ $realnode == 1 ]]; then "$node_sh" prepare; fi
+}
+
 up() {
   local bin start stages
   start=$(date +%s%N)
-  bin=$("$root/scripts/cluster-tools/build.sh")
+  bin=$(prepare)
   if healthy; then
     log "cluster $name already up"
   else
@@ -75,6 +128,10 @@ up() {
     start=$(date +%s%N)
     mkdir -p "$KWOK_WORKDIR"
     stages=$KWOK_WORKDIR/stages.yaml
+    if [[ $realnode == 1 ]]; then
+      # the node's addresses first: the API server's certificate and flags name them
+      eval "$("$node_sh" net)"
+    fi
     write_stages "$stages"
     # --kube-admission is on by default: Pod Security admission enforces namespace labels.
     # --kubeconfig keeps kwokctl away from ~/.kube/config.
@@ -88,8 +145,10 @@ up() {
       --config "$stages" \
       --kubeconfig "$contexts" \
       --wait 60s >&2
+    echo "$realnode" >"$cluster_dir/realnode"
   fi
   shape
+  if [[ $realnode == 1 ]]; then "$node_sh" up "$cluster_dir"; fi
   local ms=$((($(date +%s%N) - start) / 1000000))
   printf '%d.%d\n' $((ms / 1000)) $((ms % 1000 / 100)) >"$cluster_dir/boot-seconds"
   log "cluster $name ready in $(cat "$cluster_dir/boot-seconds") s; export KUBECONFIG=$kubeconfig"
@@ -98,6 +157,7 @@ up() {
 
 down() {
   local kwokctl=$root/.tools/cluster/kwokctl pid
+  "$node_sh" down
   if [[ -d $cluster_dir ]]; then
     if [[ -x $kwokctl ]]; then
       "$kwokctl" delete cluster --name "$name" --kubeconfig "$contexts" >&2 || true
@@ -112,6 +172,7 @@ down() {
 }
 
 case ${1:-} in
+  prepare) prepare >/dev/null ;;
   up) up ;;
   down) down ;;
   kubeconfig)
@@ -119,7 +180,7 @@ case ${1:-} in
     echo "$kubeconfig"
     ;;
   *)
-    echo "usage: $0 up|down|kubeconfig" >&2
+    echo "usage: $0 prepare|up|down|kubeconfig" >&2
     exit 2
     ;;
 esac

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Build etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok and kwokctl
-# from the Go modules pinned in this folder's go.mod into $TOOLS_DIR (default
+# Build etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kube-proxy,
+# kwok and kwokctl from the Go modules pinned in this folder's go.mod into $TOOLS_DIR (default
 # <repo>/.tools/cluster). A stamp of the pins makes a second run a no-op; changing
 # go.mod, go.sum or this script rebuilds. Prints the output directory.
 set -euo pipefail
@@ -31,6 +31,8 @@ CGO_ENABLED=0 GOWORK=off GOTOOLCHAIN=local GOFLAGS=-mod=readonly go build -trimp
   k8s.io/kubernetes/cmd/kube-apiserver \
   k8s.io/kubernetes/cmd/kube-controller-manager \
   k8s.io/kubernetes/cmd/kube-scheduler \
+  k8s.io/kubernetes/cmd/kubelet \
+  k8s.io/kubernetes/cmd/kube-proxy \
   sigs.k8s.io/kwok/cmd/kwok \
   sigs.k8s.io/kwok/cmd/kwokctl
 CGO_ENABLED=0 GOWORK=off GOTOOLCHAIN=local GOFLAGS=-mod=readonly go build -trimpath -ldflags "-s -w" -o "$out/etcd" go.etcd.io/etcd/server/v3

@@ -4,8 +4,9 @@ The cluster comes from pytest-helm-charts' `kube_cluster` fixture, which reads t
 or $KUBECONFIG (`nox -s smoke` brings up the local kwok cluster and sets it). API calls use the official
 `kubernetes` client built from that kubeconfig; helm is $HELM_BIN (default .tools/bin/helm4).
 
-Without a kubeconfig every smoke test is skipped. Tests marked `kubelet` need real kubelets (kind): they run when
-the cluster has no kwok-managed node, or when SMOKE_REAL_KUBELET=1, and are skipped on kwok.
+Without a kubeconfig every smoke test is skipped. Tests marked `kubelet` need a real kubelet: they run on the pool
+`realpool` (the local cluster's real node, see realnode.py), and are skipped only on a cluster with neither such a
+node nor real kubelets (SMOKE_REAL_KUBELET=1 forces the latter on, 0 off).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pytest
 from kubernetes import config as kube_config_loader
 
 from .kube import TIMINGS, Helm, Kube
+from .realnode import POOL, RealPool, real_pool_nodes
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -65,10 +67,19 @@ def real_kubelet(kube: Kube) -> bool:
     return not kube.is_kwok()
 
 
+@pytest.fixture(scope="module")
+def real_pool(kube: Kube, helm: Helm) -> RealPool:
+    """The pool `realpool` with a real kubelet, where the `kubelet` tests install the chart with the stand-in."""
+    if not real_pool_nodes(kube):
+        pytest.skip(f"no real node in pool {POOL}: the local cluster has one (scripts/cluster.sh up)")
+    return RealPool(kube, helm)
+
+
 @pytest.fixture(autouse=True)
 def _skip_kubelet_tests_on_kwok(request: pytest.FixtureRequest) -> None:
     if request.node.get_closest_marker("kubelet") and not request.getfixturevalue("real_kubelet"):
-        pytest.skip("needs real kubelets (kind or AKS; kwok runs no containers): set SMOKE_REAL_KUBELET=1")
+        if not real_pool_nodes(request.getfixturevalue("kube")):
+            pytest.skip("needs a real kubelet (kwok runs no containers): the local cluster's real node, kind or AKS")
 
 
 @pytest.fixture

@@ -1,0 +1,229 @@
+"""The real pool of the cluster under test: where the `kubelet` tests run containers for real.
+
+On the local cluster that is the node `scripts/realnode/node.sh` brings up (pool `realpool`, taint
+`pool=realpool:NoSchedule`, the stand-in image in its registry at 127.0.0.1:5000). Each test gets a namespace whose
+PodNodeSelector / PodTolerationRestriction annotations pin every pod to that pool, the chart's `helm test` pod
+included; the chart itself is installed with `realnode-values.yaml` (stand-in image, pool selector, short probes).
+Client pods run the same image (`standin get|post|load`), so every request goes through the Service from a pod.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kubernetes import client
+
+from .kube import (
+    AGENTPOOL,
+    CHART,
+    INSTANCE,
+    KWOK_NODE_ANNOTATION,
+    Helm,
+    Install,
+    Kube,
+    Model,
+    helm_install,
+    items,
+    kubectl_bin,
+    load_values,
+    wait_for,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+POOL = "realpool"
+OVERLAY = Path(__file__).with_name("realnode-values.yaml")
+TOLERATION = {"key": "pool", "operator": "Equal", "value": POOL, "effect": "NoSchedule"}
+# k8s.io/kubernetes plugin/pkg/admission/podnodeselector and podtolerationrestriction (enabled by scripts/cluster.sh)
+PIN_TO_POOL = {
+    "scheduler.alpha.kubernetes.io/node-selector": f"{AGENTPOOL}={POOL}",
+    "scheduler.alpha.kubernetes.io/defaultTolerations": json.dumps([TOLERATION]),
+}
+STANDIN_PORT = 8000
+MODEL = "standin-echo"
+STANDIN_ROOT = Path(__file__).resolve().parents[2] / ".tools" / "realnode" / "cache" / "images" / "standin"
+
+
+def standin_image() -> str:
+    image = load_values(OVERLAY)["image"]
+    return f"{image['registry']}/{image['repository']}:{image['tag']}"
+
+
+def standin_digest() -> str | None:
+    """The manifest digest of the stand-in image the node's registry serves (written by scripts/realnode), if built here."""
+    index = STANDIN_ROOT / "index.json"
+    return json.loads(index.read_text())["manifests"][0]["digest"] if index.is_file() else None
+
+
+def real_pool_nodes(kube: Kube) -> list[Model]:
+    """Nodes of the pool `realpool` that a real kubelet runs (not kwok-managed)."""
+    return [
+        n
+        for n in items(kube.core.list_node(label_selector=f"{AGENTPOOL}={POOL}"))
+        if (n.metadata.annotations or {}).get(KWOK_NODE_ANNOTATION) != "fake"
+    ]
+
+
+@dataclass
+class RealPool:
+    """Namespaces, installs, client pods and exec on the real pool."""
+
+    kube: Kube
+    helm: Helm
+
+    def namespace(self, prefix: str) -> str:
+        name = self.kube.create_namespace(prefix)
+        self.kube.core.patch_namespace(name, {"metadata": {"annotations": PIN_TO_POOL}})
+        return name
+
+    def install(self, release: str, namespace: str, sets: Sequence[str] = (), *, wait: bool = True) -> Install:
+        args = Helm.value_args([OVERLAY], sets)
+        return helm_install(self.kube, self.helm, release, namespace, args, wait=wait, timeout=120)
+
+    def upgrade(self, release: str, namespace: str, sets: Sequence[str]) -> subprocess.CompletedProcess[str]:
+        args = Helm.value_args([OVERLAY], sets)
+        return self.helm.run("upgrade", release, str(CHART), "-n", namespace, *args, "--wait", "--timeout", "120s")
+
+    def pods(self, namespace: str, release: str) -> list[Model]:
+        return items(self.kube.core.list_namespaced_pod(namespace, label_selector=f"{INSTANCE}={release}"))
+
+    def server_pods(self, namespace: str, release: str) -> list[Model]:
+        """The release's model-server pods (not its test pod), oldest first."""
+        dep = self.kube.deployment(namespace, release)
+        return sorted(self.kube.pods_of(namespace, dep), key=lambda p: p.metadata.creation_timestamp)
+
+    def exec(self, namespace: str, pod: str, *cmd: str) -> str:
+        """Run a command in a pod's container (API server -> kubelet -> containerd -> runc)."""
+        proc = subprocess.run(
+            [kubectl_bin(), "--kubeconfig", self.kube.kubeconfig, "exec", "-n", namespace, pod, "--", *cmd],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert proc.returncode == 0, f"exec {cmd} in {pod} failed ({proc.returncode}): {proc.stderr}{proc.stdout}"
+        return proc.stdout
+
+    def admin(self, namespace: str, pod: str, action: str) -> None:
+        """Flip a switch of the stand-in in one pod (ready, unready, hang)."""
+        self.exec(namespace, pod, "standin", "post", f"http://127.0.0.1:{STANDIN_PORT}/admin/{action}")
+
+    def client(self, namespace: str, name: str, args: Sequence[str]) -> str:
+        """Start a client pod running `standin ARGS` (restricted, read-only root, writable /tmp); returns its name."""
+        container = {
+            "name": "client",
+            "image": standin_image(),
+            "imagePullPolicy": "IfNotPresent",
+            "args": list(args),
+            "resources": {"requests": {"cpu": "10m", "memory": "16Mi"}, "limits": {"memory": "64Mi"}},
+            "securityContext": {
+                "allowPrivilegeEscalation": False,
+                "readOnlyRootFilesystem": True,
+                "capabilities": {"drop": ["ALL"]},
+            },
+            "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}],
+        }
+        body = {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": name, "labels": {"app.kubernetes.io/name": "smoke-client"}},
+            "spec": {
+                "restartPolicy": "Never",
+                "automountServiceAccountToken": False,
+                "securityContext": {
+                    "runAsNonRoot": True,
+                    "runAsUser": 10001,
+                    "runAsGroup": 10001,
+                    "seccompProfile": {"type": "RuntimeDefault"},
+                },
+                "containers": [container],
+                "volumes": [{"name": "tmp", "emptyDir": {"sizeLimit": "1Mi"}}],
+            },
+        }
+        self.kube.core.create_namespaced_pod(namespace, body)
+        return name
+
+    def finished(self, namespace: str, pod: str, timeout: float = 180) -> tuple[str, str]:
+        """Wait for a client pod to end; returns its phase and its log."""
+
+        def phase() -> str | None:
+            p = self.kube.core.read_namespaced_pod(pod, namespace).status.phase
+            return str(p) if p in {"Succeeded", "Failed"} else None
+
+        done = wait_for(f"client pod {pod} to finish", phase, timeout=timeout, interval=0.5)
+        return done, str(self.kube.core.read_namespaced_pod_log(pod, namespace))
+
+    def run_client(self, namespace: str, name: str, args: Sequence[str]) -> tuple[str, str]:
+        self.client(namespace, name, args)
+        return self.finished(namespace, name)
+
+    def service(self, namespace: str, release: str) -> Model:
+        (svc,) = items(self.kube.core.list_namespaced_service(namespace, label_selector=f"{INSTANCE}={release}"))
+        return svc
+
+    def endpoints(self, namespace: str, service: str) -> dict[str, bool]:
+        """Pod name -> ready, from the Service's EndpointSlices."""
+        slices = items(
+            self.kube.discovery.list_namespaced_endpoint_slice(
+                namespace, label_selector=f"kubernetes.io/service-name={service}"
+            )
+        )
+        return {
+            ep.target_ref.name: bool(ep.conditions and ep.conditions.ready)
+            for s in slices
+            for ep in s.endpoints or []
+            if ep.target_ref
+        }
+
+    def events(self, namespace: str, pod: str, reason: str) -> list[str]:
+        return [
+            str(e.message)
+            for e in self.kube.events(namespace, reason)
+            if e.involved_object.name == pod and (e.source.component if e.source else "") in {"kubelet", ""}
+        ]
+
+    def wait_restarted(self, namespace: str, pod: str, timeout: float = 90) -> Model:
+        def probe() -> Model | None:
+            p = self.kube.core.read_namespaced_pod(pod, namespace)
+            statuses = p.status.container_statuses or []
+            restarted = statuses and statuses[0].restart_count >= 1 and self.kube.pod_ready(p)
+            return p if restarted else None
+
+        return wait_for(f"{pod} to be restarted and Ready again", probe, timeout=timeout, interval=0.5)
+
+
+def service_url(svc: Model, path: str, *, by_ip: bool = False) -> str:
+    """The Service's URL by cluster IP or by its DNS name (<name>.<namespace>.svc.cluster.local)."""
+    host = svc.spec.cluster_ip if by_ip else f"{svc.metadata.name}.{svc.metadata.namespace}.svc.cluster.local"
+    return f"http://{host}:{svc.spec.ports[0].port}{path}"
+
+
+def completion_body(prompt: str = "one two three four", max_tokens: int = 16) -> str:
+    return json.dumps({"model": MODEL, "prompt": prompt, "max_tokens": max_tokens})
+
+
+def last_json(log: str) -> dict[str, Any]:
+    """The last line of a client pod's log, parsed (the `standin load` summary)."""
+    lines = [line for line in log.splitlines() if line.startswith("{")]
+    assert lines, f"no JSON summary in the client's log:\n{log}"
+    data = json.loads(lines[-1])
+    assert isinstance(data, dict)
+    return data
+
+
+def condition_since(pod: Model, kind: str) -> float | None:
+    """Seconds since the pod's condition `kind` last turned True (None while it is not True)."""
+    for cond in pod.status.conditions or []:
+        if cond.type == kind and cond.status == "True" and cond.last_transition_time:
+            return time.time() - cond.last_transition_time.timestamp()
+    return None
+
+
+def api_error_status(exc: BaseException) -> int | None:
+    return exc.status if isinstance(exc, client.ApiException) else None
