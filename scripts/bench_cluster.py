@@ -102,7 +102,9 @@ def real_node_figures(kubeconfig: str, helm: str) -> None:
     seconds, _ = timed(helm, *args, "--kubeconfig", kubeconfig, "--wait", "--timeout", "120s")
     events = json.loads(run(*kubectl, "get", "events", "-n", ns, "--field-selector", "reason=Pulled", "-o", "json"))
     pulls = [m.group(1) for e in events["items"] if (m := re.search(r"in (\S+) \(", e.get("message", "")))]
-    print(f"  stand-in (2 replicas, 3 s start-up delay): image pull {', '.join(pulls) or '?'}; ready in {seconds:.1f} s")
+    print(
+        f"  stand-in (2 replicas, 3 s start-up delay): image pull {', '.join(pulls) or '?'}; ready in {seconds:.1f} s"
+    )
 
 
 def main() -> None:

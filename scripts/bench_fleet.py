@@ -69,7 +69,12 @@ class Fleet:
         docs = [node_manifest(i) for i in range(size)]
         self.run(*self.kubectl, "apply", "--server-side", "-f", "-", stdin=json.dumps({"kind": "List", "items": docs}))
         self.run(
-            *self.kubectl, "wait", "--for=condition=Ready", "node", "-l", f"kubernetes.azure.com/agentpool={POOL}",
+            *self.kubectl,
+            "wait",
+            "--for=condition=Ready",
+            "node",
+            "-l",
+            f"kubernetes.azure.com/agentpool={POOL}",
             "--timeout=300s",
         )
 
@@ -132,7 +137,9 @@ def spread(pods: list[dict[str, object]], size: int) -> str:
 
 
 def fleet_figures(kubeconfig: str, helm: str) -> None:
-    fleet = Fleet([str(ROOT / ".tools" / "bin" / "kubectl"), "--kubeconfig", kubeconfig], [helm, "--kubeconfig", kubeconfig])
+    fleet = Fleet(
+        [str(ROOT / ".tools" / "bin" / "kubectl"), "--kubeconfig", kubeconfig], [helm, "--kubeconfig", kubeconfig]
+    )
     print(f"GPU fleet ({GPUS_PER_NODE} GPUs per node, zones {', '.join(ZONES)}): helm upgrade --install -> "
           "all pods scheduled / all Ready; spread vs. the chart's maxSkew 1")  # fmt: skip
     try:
@@ -143,7 +150,8 @@ def fleet_figures(kubeconfig: str, helm: str) -> None:
             for replicas in REPLICAS:
                 namespace = f"fleet-{size}-{replicas}"
                 scheduled, ready, pods = fleet.measure(replicas, namespace)
-                print(f"    {replicas:>3} replicas: scheduled {scheduled:6.1f} s, Ready {ready:6.1f} s; {spread(pods, size)}")
+                times = f"scheduled {scheduled:6.1f} s, Ready {ready:6.1f} s"
+                print(f"    {replicas:>3} replicas: {times}; {spread(pods, size)}")
                 fleet.run(*fleet.kubectl, "delete", "namespace", namespace, "--wait=true", "--timeout=300s")
     finally:
         fleet.remove()

@@ -60,10 +60,13 @@ write_stages() {
 }
 
 # kwok-controller manages only the nodes annotated kwok.x-k8s.io/node=fake (the binary
-# runtime starts it with --manage-all-nodes, which would take over the real node). With the
+# runtime starts it with --manage-all-nodes, which would take over the real node).
+# kube-controller-manager keeps its FlexVolume directory in the cluster's workdir (by default
+# it creates /usr/libexec/kubernetes/kubelet-plugins/volume/exec on the host). With the
 # real node, the API server advertises the host end of the node's veth (the address of the
 # `kubernetes` Service's endpoint, which pods reach), serves a certificate for it and for
-# the Service's cluster IP, uses the node's Service range, and authenticates to kubelets.
+# the Service's cluster IP, uses the node's Service range, and reaches kubelets by their
+# InternalIP (not by node name, which nothing here resolves) with a client certificate.
 # PodNodeSelector and PodTolerationRestriction let a namespace pin all its pods (the chart's
 # helm test pod included) to the real pool by annotations
 # (k8s.io/kubernetes plugin/pkg/admission/podnodeselector, podtolerationrestriction).
@@ -85,6 +88,9 @@ componentsPatches:
   extraArgs:
   - {key: manage-all-nodes, value: "false", override: true}
   - {key: manage-nodes-with-annotation-selector, value: kwok.x-k8s.io/node=fake}
+- name: kube-controller-manager
+  extraArgs:
+  - {key: flex-volume-plugin-dir, value: $cluster_dir/flexvolume}
 EOF
   if [[ $realnode == 1 ]]; then
     cat <<EOF
@@ -94,6 +100,7 @@ EOF
   - {key: service-cluster-ip-range, value: $REALNODE_SERVICE_CIDR}
   - {key: kubelet-client-certificate, value: $cluster_dir/pki/admin.crt}
   - {key: kubelet-client-key, value: $cluster_dir/pki/admin.key}
+  - {key: kubelet-preferred-address-types, value: InternalIP}
   - {key: enable-admission-plugins, value: "PodNodeSelector,PodTolerationRestriction"}
 EOF
   fi

@@ -114,10 +114,11 @@ EOF
   wait_until 30 "containerd" test -S "$dir/containerd.sock"
 }
 
-# The cgroup parent of every pod, in each cgroup v1 hierarchy (kubelet requires it to exist).
+# The cgroup parent of every pod, in each cgroup v1 hierarchy (kubelet requires it to exist;
+# on this hybrid layout runc also creates the pods' cgroups in the cgroup2 hierarchy).
 make_cgroups() {
   local hierarchy
-  for hierarchy in $(cgroup_hierarchies); do
+  for hierarchy in $(cgroup_hierarchies cgroup); do
     mkdir -p "$hierarchy$REALNODE_CGROUP"
     if [[ -f $hierarchy/cpuset.cpus ]]; then
       cat "$hierarchy/cpuset.cpus" >"$hierarchy$REALNODE_CGROUP/cpuset.cpus"
@@ -126,7 +127,9 @@ make_cgroups() {
   done
 }
 
-cgroup_hierarchies() { awk '$3 == "cgroup" {print $2}' /proc/mounts; }
+cgroup_hierarchies() { # [TYPE]: mount points of cgroup v1 and v2 hierarchies (or of TYPE only)
+  awk -v only="${1:-}" '($3 == "cgroup" || $3 == "cgroup2") && (only == "" || $3 == only) {print $2}' /proc/mounts
+}
 
 start_kubelet() {
   local dir=$state/kubelet

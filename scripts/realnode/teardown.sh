@@ -7,16 +7,17 @@ pids_in_netns() {
   local ns proc
   ns=$(cat "$state/netns.id" 2>/dev/null) || return 0
   for proc in /proc/[0-9]*; do
-    [[ $(readlink "$proc/ns/net" 2>/dev/null) == "$ns" ]] && echo "${proc#/proc/}"
+    if [[ $(readlink "$proc/ns/net" 2>/dev/null) == "$ns" ]]; then echo "${proc#/proc/}"; fi
   done
-  return 0
 }
 
 # Pids in the pods' cgroups (containers and pod sandboxes), in any hierarchy.
 pids_in_cgroups() {
   local hierarchy
   for hierarchy in $(cgroup_hierarchies); do
-    [[ -d $hierarchy$REALNODE_CGROUP ]] && find "$hierarchy$REALNODE_CGROUP" -name cgroup.procs -exec cat {} +
+    if [[ -d $hierarchy$REALNODE_CGROUP ]]; then
+      find "$hierarchy$REALNODE_CGROUP" -name cgroup.procs -exec cat {} +
+    fi
   done | sort -u
 }
 
@@ -36,9 +37,10 @@ kill_all() { # WHAT LISTER: SIGKILL what LISTER prints until it prints nothing (
 remove_cgroups() {
   local hierarchy
   for hierarchy in $(cgroup_hierarchies); do
-    [[ -d $hierarchy$REALNODE_CGROUP ]] && find "$hierarchy$REALNODE_CGROUP" -depth -type d -exec rmdir {} +
+    if [[ -d $hierarchy$REALNODE_CGROUP ]]; then
+      find "$hierarchy$REALNODE_CGROUP" -depth -type d -exec rmdir {} +
+    fi
   done
-  return 0
 }
 
 stop_node_processes() { # everything but the namespace holder

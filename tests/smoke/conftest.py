@@ -77,9 +77,9 @@ def real_pool(kube: Kube, helm: Helm) -> RealPool:
 
 @pytest.fixture(autouse=True)
 def _skip_kubelet_tests_on_kwok(request: pytest.FixtureRequest) -> None:
-    if request.node.get_closest_marker("kubelet") and not request.getfixturevalue("real_kubelet"):
-        if not real_pool_nodes(request.getfixturevalue("kube")):
-            pytest.skip("needs a real kubelet (kwok runs no containers): the local cluster's real node, kind or AKS")
+    marked = request.node.get_closest_marker("kubelet")
+    if marked and not request.getfixturevalue("real_kubelet") and not real_pool_nodes(request.getfixturevalue("kube")):
+        pytest.skip("needs a real kubelet (kwok runs no containers): the local cluster's real node, kind or AKS")
 
 
 @pytest.fixture

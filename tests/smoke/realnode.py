@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import json
 import subprocess
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from kubernetes import client
 
 from .kube import (
     AGENTPOOL,
@@ -46,6 +43,8 @@ PIN_TO_POOL = {
     "scheduler.alpha.kubernetes.io/defaultTolerations": json.dumps([TOLERATION]),
 }
 STANDIN_PORT = 8000
+CLIENT_TMP = "/tmp"  # noqa: S108  # inside the client container: an emptyDir of its own
+STOP_FILE = f"{CLIENT_TMP}/stop"
 MODEL = "standin-echo"
 STANDIN_ROOT = Path(__file__).resolve().parents[2] / ".tools" / "realnode" / "cache" / "images" / "standin"
 
@@ -56,7 +55,7 @@ def standin_image() -> str:
 
 
 def standin_digest() -> str | None:
-    """The manifest digest of the stand-in image the node's registry serves (written by scripts/realnode), if built here."""
+    """The manifest digest of the stand-in image in the node's registry (scripts/realnode writes it), if built here."""
     index = STANDIN_ROOT / "index.json"
     return json.loads(index.read_text())["manifests"][0]["digest"] if index.is_file() else None
 
@@ -86,8 +85,8 @@ class RealPool:
         args = Helm.value_args([OVERLAY], sets)
         return helm_install(self.kube, self.helm, release, namespace, args, wait=wait, timeout=120)
 
-    def upgrade(self, release: str, namespace: str, sets: Sequence[str]) -> subprocess.CompletedProcess[str]:
-        args = Helm.value_args([OVERLAY], sets)
+    def upgrade(self, release: str, namespace: str, set_json: Sequence[str]) -> subprocess.CompletedProcess[str]:
+        args = Helm.value_args([OVERLAY], (), set_json)
         return self.helm.run("upgrade", release, str(CHART), "-n", namespace, *args, "--wait", "--timeout", "120s")
 
     def pods(self, namespace: str, release: str) -> list[Model]:
@@ -127,9 +126,9 @@ class RealPool:
                 "readOnlyRootFilesystem": True,
                 "capabilities": {"drop": ["ALL"]},
             },
-            "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}],
+            "volumeMounts": [{"name": "tmp", "mountPath": CLIENT_TMP}],
         }
-        body = {
+        body: dict[str, Any] = {
             "apiVersion": "v1",
             "kind": "Pod",
             "metadata": {"name": name, "labels": {"app.kubernetes.io/name": "smoke-client"}},
@@ -146,14 +145,17 @@ class RealPool:
                 "volumes": [{"name": "tmp", "emptyDir": {"sizeLimit": "1Mi"}}],
             },
         }
-        self.kube.core.create_namespaced_pod(namespace, body)
+        self.kube.core.create_namespaced_pod(namespace, body)  # type: ignore[arg-type]  # a dict is sent as is
         return name
+
+    def pod(self, namespace: str, name: str) -> Model:
+        return self.kube.core.read_namespaced_pod(name, namespace)
 
     def finished(self, namespace: str, pod: str, timeout: float = 180) -> tuple[str, str]:
         """Wait for a client pod to end; returns its phase and its log."""
 
         def phase() -> str | None:
-            p = self.kube.core.read_namespaced_pod(pod, namespace).status.phase
+            p = self.pod(namespace, pod).status.phase
             return str(p) if p in {"Succeeded", "Failed"} else None
 
         done = wait_for(f"client pod {pod} to finish", phase, timeout=timeout, interval=0.5)
@@ -190,7 +192,7 @@ class RealPool:
 
     def wait_restarted(self, namespace: str, pod: str, timeout: float = 90) -> Model:
         def probe() -> Model | None:
-            p = self.kube.core.read_namespaced_pod(pod, namespace)
+            p = self.pod(namespace, pod)
             statuses = p.status.container_statuses or []
             restarted = statuses and statuses[0].restart_count >= 1 and self.kube.pod_ready(p)
             return p if restarted else None
@@ -215,15 +217,3 @@ def last_json(log: str) -> dict[str, Any]:
     data = json.loads(lines[-1])
     assert isinstance(data, dict)
     return data
-
-
-def condition_since(pod: Model, kind: str) -> float | None:
-    """Seconds since the pod's condition `kind` last turned True (None while it is not True)."""
-    for cond in pod.status.conditions or []:
-        if cond.type == kind and cond.status == "True" and cond.last_transition_time:
-            return time.time() - cond.last_transition_time.timestamp()
-    return None
-
-
-def api_error_status(exc: BaseException) -> int | None:
-    return exc.status if isinstance(exc, client.ApiException) else None

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import pytest
 from kubernetes import client
 
-from .kube import KWOK_NODE_ANNOTATION, Helm, Kube, assert_installed
+from .kube import KWOK_NODE_ANNOTATION, Kube, assert_installed
 from .realnode import (
     MODEL,
     POOL,
@@ -78,7 +78,9 @@ def test_startup_probe_holds_until_loaded_then_ready(real_pool: RealPool, instal
     container is started and Ready, with no restart."""
     for pod in real_pool.server_pods(installed, RELEASE):
         (status,) = pod.status.container_statuses
-        assert status.started and status.ready and status.restart_count == 0, status
+        assert status.started, status
+        assert status.ready, status
+        assert status.restart_count == 0, status
         failures = [m for m in real_pool.events(installed, pod.metadata.name, "Unhealthy") if "Startup probe" in m]
         assert failures, f"{pod.metadata.name}: the startup probe never saw the server loading"
         assert any("503" in m for m in failures), failures

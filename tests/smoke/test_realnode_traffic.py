@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from .kube import Helm, Kube, assert_installed, wait_for
-from .realnode import POOL, RealPool, completion_body, last_json, real_pool_nodes, service_url
+from .kube import Kube, assert_installed, wait_for
+from .realnode import STOP_FILE, RealPool, completion_body, last_json, service_url
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -42,18 +42,22 @@ def test_failing_readiness_probe_takes_the_pod_out_of_the_service(real_pool: Rea
         f"{first} to leave the ready endpoints",
         lambda: real_pool.endpoints(ns, svc.metadata.name) == {first: False, second: True},
     )
-    pod = real_pool.kube.core.read_namespaced_pod(first, ns)
+    pod = real_pool.pod(ns, first)
     assert not real_pool.kube.pod_ready(pod)
     assert pod.status.container_statuses[0].restart_count == 0
     assert any("Readiness probe failed" in m for m in real_pool.events(ns, first, "Unhealthy"))
     url = service_url(svc, "/v1/completions", by_ip=True)
-    phase, log = real_pool.run_client(ns, "only-ready", ["load", "-url", url, "-body", completion_body(), "-count", "20"])
+    phase, log = real_pool.run_client(
+        ns, "only-ready", ["load", "-url", url, "-body", completion_body(), "-count", "20"]
+    )
     summary = last_json(log)
     assert phase == "Succeeded", summary
     assert summary["hosts"] == {second: 20}, summary
 
     real_pool.admin(ns, first, "ready")
-    wait_for(f"{first} to be ready again", lambda: real_pool.endpoints(ns, svc.metadata.name) == {first: True, second: True})
+    wait_for(
+        f"{first} to be ready again", lambda: real_pool.endpoints(ns, svc.metadata.name) == {first: True, second: True}
+    )
 
 
 def test_liveness_probe_restarts_a_hung_server(real_pool: RealPool, ns: str) -> None:
@@ -77,7 +81,7 @@ def test_tcp_liveness_keeps_a_hung_server_out_of_the_service(real_pool: RealPool
     real_pool.admin(ns, pod, "hang")
     wait_for(f"{pod} to leave the ready endpoints", lambda: real_pool.endpoints(ns, svc) == {pod: False}, timeout=30)
     time.sleep(4 * LIVENESS_PERIOD)  # four liveness periods, twice the failure threshold
-    status = real_pool.kube.core.read_namespaced_pod(pod, ns).status.container_statuses[0]
+    status = real_pool.pod(ns, pod).status.container_statuses[0]
     assert status.restart_count == 0, status
     assert not any("Liveness probe failed" in m for m in real_pool.events(ns, pod, "Unhealthy"))
 
@@ -90,17 +94,17 @@ def test_rolling_upgrade_serves_every_request(kube: Kube, real_pool: RealPool, n
     old = {p.metadata.name for p in real_pool.server_pods(ns, RELEASE)}
     url = service_url(svc, "/v1/completions", by_ip=True)
     loop = ["load", "-url", url, "-body", completion_body(), "-count", "10000", "-interval", "20ms"]
-    client = real_pool.client(ns, "rollout-load", [*loop, "-stop-file", "/tmp/stop", "-max-duration", "150s"])
+    client = real_pool.client(ns, "rollout-load", [*loop, "-stop-file", STOP_FILE, "-max-duration", "150s"])
     wait_for(
         "the client to run",
-        lambda: kube.core.read_namespaced_pod(client, ns).status.phase == "Running",
+        lambda: real_pool.pod(ns, client).status.phase == "Running",
         timeout=60,
     )
-    real_pool.upgrade(RELEASE, ns, ["config.STANDIN_VERSION=2"])
+    real_pool.upgrade(RELEASE, ns, ['config.STANDIN_VERSION="2"'])
     new = {p.metadata.name for p in real_pool.server_pods(ns, RELEASE)} - old
     wait_for("the old pods to be gone", lambda: {p.metadata.name for p in real_pool.server_pods(ns, RELEASE)} == new)
     time.sleep(1)  # a few more requests to the new pods only
-    real_pool.exec(ns, client, "standin", "touch", "/tmp/stop")
+    real_pool.exec(ns, client, "standin", "touch", STOP_FILE)
     phase, log = real_pool.finished(ns, client)
     summary = last_json(log)
     assert summary["stopped_by"] == "stop-file", summary

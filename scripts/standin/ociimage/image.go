@@ -110,7 +110,7 @@ func layer(entries []entry) (raw, gz []byte, err error) {
 		return nil, nil, err
 	}
 	var zbuf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&zbuf, gzip.BestCompression)
+	zw, _ := gzip.NewWriterLevel(&zbuf, gzip.BestSpeed)
 	if _, err = zw.Write(buf.Bytes()); err == nil {
 		err = zw.Close()
 	}
