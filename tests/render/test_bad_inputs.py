@@ -372,11 +372,6 @@ CATALOG: list[Bad] = [
         (chart_error("podDisruptionBudget.maxUnavailable", "allowed: at least 1"),),
     ),
     Bad(
-        "prestop-sleep-not-below-grace-period",
-        {"preStopSleepSeconds": 60, "terminationGracePeriodSeconds": 60},
-        (chart_error("preStopSleepSeconds", "allowed: fewer seconds than terminationGracePeriodSeconds"),),
-    ),
-    Bad(
         "existingClaim-without-name",
         {"modelCache.enabled": True, "modelCache.type": "existingClaim"},
         (chart_error("modelCache.existingClaim", "required when modelCache.type is existingClaim"),),

@@ -1,4 +1,4 @@
-{{/* Scaling, disruption and storage: autoscaler bounds, PodDisruptionBudget, preStop sleep vs. grace period, model cache access mode.
+{{/* Scaling, disruption and storage: autoscaler bounds, PodDisruptionBudget, model cache access mode.
 Prints one line per problem, "<key>: <what is wrong>; <what is allowed>"; ai-inference.validate collects them. */}}
 {{- define "ai-inference.validate.scaling" -}}
 {{- $v := .Values }}
@@ -18,9 +18,6 @@ Prints one line per problem, "<key>: <what is wrong>; <what is allowed>"; ai-inf
 {{- end }}
 {{- if and $v.podDisruptionBudget.enabled (eq (toString $minAvailable) "100%") (include "ai-inference.multiReplica" .) }}
 {{- print "\npodDisruptionBudget.minAvailable: 100% leaves no pod to evict; allowed: fewer than replicaCount (or autoscaling.minReplicas), or a percentage below 100%" }}
-{{- end }}
-{{- if and $v.preStopSleepSeconds (ge (int $v.preStopSleepSeconds) (int $v.terminationGracePeriodSeconds)) }}
-{{- printf "\npreStopSleepSeconds: %d is not below terminationGracePeriodSeconds (%d), so the server is killed before it gets SIGTERM; allowed: fewer seconds than terminationGracePeriodSeconds, or 0" (int $v.preStopSleepSeconds) (int $v.terminationGracePeriodSeconds) }}
 {{- end }}
 {{- $cache := $v.modelCache }}
 {{- if $cache.enabled }}
