@@ -100,7 +100,12 @@ def _cluster(session: nox.Session) -> tuple[str, bool]:
     created = not str(was_up or "").strip().endswith("kubeconfig.yaml")
     if created:
         session.run("python", HOST_STATE_PY, "snapshot", str(HOST_STATE), external=True)
-    session.run(*CLUSTER_SH, "up", external=True)
+    try:
+        session.run(*CLUSTER_SH, "up", external=True)
+    except BaseException:
+        if created:  # a half-built cluster (and real node) must not stay behind
+            session.run(*CLUSTER_SH, "down", external=True, success_codes=[0, 1])
+        raise
     out = session.run(*CLUSTER_SH, "kubeconfig", external=True, silent=True)
     kubeconfig = str(out).strip().splitlines()[-1]
     session.env["KUBECONFIG"] = kubeconfig

@@ -1,1 +1,2 @@
-"""Cluster smoke tier: installs the chart into a real API server (kwok by default, kind with real kubelets)."""
+"""Cluster smoke tier: installs the chart into a real API server (kwok-simulated AKS pools plus one real node locally,
+kind with real kubelets)."""

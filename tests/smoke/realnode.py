@@ -46,7 +46,9 @@ STANDIN_PORT = 8000
 CLIENT_TMP = "/tmp"  # noqa: S108  # inside the client container: an emptyDir of its own
 STOP_FILE = f"{CLIENT_TMP}/stop"
 MODEL = "standin-echo"
-STANDIN_ROOT = Path(__file__).resolve().parents[2] / ".tools" / "realnode" / "cache" / "images" / "standin"
+ROOT = Path(__file__).resolve().parents[2]
+STANDIN_ROOT = ROOT / ".tools" / "realnode" / "cache" / "images" / "standin"
+NODE_SH = ROOT / "scripts" / "realnode" / "node.sh"
 
 
 def standin_image() -> str:
@@ -58,6 +60,29 @@ def standin_digest() -> str | None:
     """The manifest digest of the stand-in image in the node's registry (scripts/realnode writes it), if built here."""
     index = STANDIN_ROOT / "index.json"
     return json.loads(index.read_text())["manifests"][0]["digest"] if index.is_file() else None
+
+
+def node_sh(*args: str) -> str:
+    """scripts/realnode/node.sh ARGS (the local cluster's real node: its facts, or a command in its namespaces)."""
+    proc = subprocess.run(["bash", str(NODE_SH), *args], capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 0, f"node.sh {' '.join(args)} failed: {proc.stderr}{proc.stdout}"
+    return proc.stdout
+
+
+def node_env() -> dict[str, str]:
+    return dict(line.split("=", 1) for line in node_sh("env").split())
+
+
+def guard_drops(comment: str) -> int:
+    """Packets dropped so far by the node's egress guard rules carrying `comment` (nftables counters)."""
+    ruleset = json.loads(node_sh("exec", "nft", "-j", "list", "table", "inet", "realnode_egress"))["nftables"]
+    return sum(
+        expr["counter"]["packets"]
+        for item in ruleset
+        if item.get("rule", {}).get("comment") == comment
+        for expr in item["rule"]["expr"]
+        if "counter" in expr
+    )
 
 
 def real_pool_nodes(kube: Kube) -> list[Model]:

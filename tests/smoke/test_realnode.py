@@ -18,6 +18,8 @@ from .realnode import (
     POOL,
     RealPool,
     completion_body,
+    guard_drops,
+    node_env,
     real_pool_nodes,
     service_url,
     standin_digest,
@@ -107,6 +109,23 @@ def test_service_answers_by_dns_name(real_pool: RealPool, installed: str) -> Non
     assert re.search(r"^vllm:num_requests_waiting\{model_name=\"standin-echo\"\} 0$", out["metrics"][1], re.M)
     assert out["wrong-model"][0] == "Failed", out["wrong-model"]
     assert "does not exist" in out["wrong-model"][1]
+
+
+def test_pods_reach_the_api_server_and_nothing_else_outside_the_node(real_pool: RealPool, installed: str) -> None:
+    """The node's egress guard: from a pod, the API server answers through the `kubernetes` Service (TLS handshake
+    reached: the client does not trust the cluster CA); a new connection to any other port of the host end of the
+    node's veth is dropped inside the node (a timeout, not the host's refusal), and the guard's counter grows."""
+    host = node_env()["REALNODE_HOST_IP"]
+    phase, log = real_pool.run_client(
+        installed, "egress-api", ["get", "-timeout", "5s", "https://kubernetes.default.svc/"]
+    )
+    assert phase == "Failed", log
+    assert "certificate" in log, log
+    before = guard_drops("host: API server only")
+    phase, log = real_pool.run_client(installed, "egress-other", ["get", "-timeout", "3s", f"http://{host}:9/"])
+    assert phase == "Failed", log
+    assert "Client.Timeout exceeded" in log, log
+    assert guard_drops("host: API server only") > before
 
 
 def test_helm_test_makes_a_real_request(real_pool: RealPool, installed: str) -> None:
