@@ -130,7 +130,7 @@ def main() -> None:
         if not opts.no_fleet:
             fleet_figures(kubeconfig, helm)
         if opts.smoke:
-            smoke_env = dict(os.environ, KUBECONFIG=kubeconfig, HELM_BIN=helm)
+            smoke_env = dict(env, KUBECONFIG=kubeconfig, HELM_BIN=helm)
             pytest = (sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/smoke")
             seconds, _ = timed(*pytest, env=smoke_env)
             print(f"smoke tier (pytest tests/smoke): {seconds:.1f} s")

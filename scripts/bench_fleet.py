@@ -57,6 +57,7 @@ def node_manifest(index: int) -> dict[str, object]:
 class Fleet:
     kubectl: list[str]
     helm: list[str]
+    size: int = 0  # nodes added so far
 
     def run(self, *args: str, stdin: str | None = None) -> str:
         proc = subprocess.run(args, input=stdin, capture_output=True, text=True, cwd=ROOT, check=False)
@@ -65,18 +66,21 @@ class Fleet:
         return proc.stdout
 
     def grow(self, size: int) -> None:
-        """Add nodes up to `size` and wait for kwok to mark them Ready."""
-        docs = [node_manifest(i) for i in range(size)]
-        self.run(*self.kubectl, "apply", "--server-side", "-f", "-", stdin=json.dumps({"kind": "List", "items": docs}))
+        """Add nodes up to `size` (the ones there already are left alone) and wait for kwok to mark them Ready."""
+        docs = [node_manifest(i) for i in range(self.size, size)]
         self.run(
             *self.kubectl,
-            "wait",
-            "--for=condition=Ready",
-            "node",
-            "-l",
-            f"kubernetes.azure.com/agentpool={POOL}",
-            "--timeout=300s",
+            "apply",
+            "--server-side",
+            "-f",
+            "-",
+            stdin=json.dumps({"apiVersion": "v1", "kind": "List", "items": docs}),
         )
+        self.size = size
+        self.run(
+            *self.kubectl, "wait", "--for=condition=Ready", "node", "-l", f"kubernetes.azure.com/agentpool={POOL}",
+            "--timeout=300s",
+        )  # fmt: skip
 
     def remove(self) -> None:
         self.run(*self.kubectl, "delete", "node", "-l", f"kubernetes.azure.com/agentpool={POOL}", "--wait=false")

@@ -27,16 +27,16 @@ recorded_pid() { # NAME -> the pid if that process is still the one recorded, el
 
 alive() { [[ -n $(recorded_pid "$1") ]]; }
 
-stop_pid() { # NAME: SIGTERM, then SIGKILL after 10 s
+stop_pid() { # NAME: SIGTERM, then SIGKILL after 10 s (only while the pid is still the recorded process)
   local pid i
   pid=$(recorded_pid "$1")
   if [[ -n $pid ]]; then
     kill "$pid" 2>/dev/null || true
     for ((i = 0; i < 100; i++)); do
-      [[ $(start_time "$pid") == "" ]] && break
+      [[ -z $(recorded_pid "$1") ]] && break
       sleep 0.1
     done
-    kill -9 "$pid" 2>/dev/null || true
+    if [[ -n $(recorded_pid "$1") ]]; then kill -9 "$pid" 2>/dev/null || true; fi
   fi
   rm -f "$state/pids/$1.pid"
 }

@@ -45,7 +45,10 @@ case ${1:-} in
   net) ensure_net && cat "$state/env" ;;
   up) node_up "${2:?usage: node.sh up CLUSTER_DIR}" ;;
   down) node_down ;;
-  env) [[ -f $state/env ]] && cat "$state/env" ;;
+  env)
+    [[ -f $state/env ]] || { echo "no real node for cluster $name (scripts/cluster.sh up)" >&2 && exit 1; }
+    cat "$state/env"
+    ;;
   exec)
     shift
     exec nsenter --target "$(holder_pid)" --net --mount -- "$@"

@@ -69,8 +69,11 @@ def node_sh(*args: str) -> str:
     return proc.stdout
 
 
-def node_env() -> dict[str, str]:
-    return dict(line.split("=", 1) for line in node_sh("env").split())
+def api_server_address(kube: Kube) -> str:
+    """The address the API server advertises (the `kubernetes` Service's endpoint): on the local cluster, the host
+    end of the real node's veth."""
+    endpoints: Model = kube.core.read_namespaced_endpoints("kubernetes", "default")
+    return str(endpoints.subsets[0].addresses[0].ip)
 
 
 def guard_drops(comment: str) -> int:

@@ -17,9 +17,9 @@ from .realnode import (
     MODEL,
     POOL,
     RealPool,
+    api_server_address,
     completion_body,
     guard_drops,
-    node_env,
     real_pool_nodes,
     service_url,
     standin_digest,
@@ -115,7 +115,7 @@ def test_pods_reach_the_api_server_and_nothing_else_outside_the_node(real_pool: 
     """The node's egress guard: from a pod, the API server answers through the `kubernetes` Service (TLS handshake
     reached: the client does not trust the cluster CA); a new connection to any other port of the host end of the
     node's veth is dropped inside the node (a timeout, not the host's refusal), and the guard's counter grows."""
-    host = node_env()["REALNODE_HOST_IP"]
+    host = api_server_address(real_pool.kube)
     phase, log = real_pool.run_client(
         installed, "egress-api", ["get", "-timeout", "5s", "https://kubernetes.default.svc/"]
     )
