@@ -17,14 +17,14 @@ EOF
   wait_until 20 "the registry" in_ns "$bin/standin" get -timeout 1s "http://$registry/v2/"
 }
 
-# The stand-in server (with a wget name for test pods), the pause image and CoreDNS, each a
+# The stand-in server (with the names wget and true for test pods), the pause image and CoreDNS, each a
 # one-layer image of a static binary, written and pushed by ociimage (no container engine).
 push_images() {
   local start_ms common=(-user 65532:65532 -dir /tmp)
   start_ms=$(now_ms)
   mkdir -p "$cache/images"
   in_ns "$bin/ociimage" -layout "$cache/images/standin" -ref "$(image_ref "${images[0]}")" -push "${common[@]}" \
-    -file "$bin/standin=/usr/local/bin/standin" -symlink /usr/local/bin/wget=standin \
+    -file "$bin/standin=/usr/local/bin/standin" -symlink /usr/local/bin/wget=standin -symlink /usr/local/bin/true=standin \
     -env PATH=/usr/local/bin -entrypoint /usr/local/bin/standin -cmd serve >/dev/null
   in_ns "$bin/ociimage" -layout "$cache/images/pause" -ref "$(image_ref "${images[1]}")" -push "${common[@]}" \
     -file "$bin/pause=/pause" -entrypoint /pause >/dev/null

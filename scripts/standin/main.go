@@ -11,6 +11,7 @@
 //	standin load -url URL ...       a bounded request loop; prints a JSON summary
 //	standin touch PATH              create an empty file (readiness switch, stop file)
 //	wget [-q] [-O FILE] [-T SEC] [--spider] URL   (when invoked as wget)
+//	true                                          (when invoked as true: exit 0, for exec probes)
 package main
 
 import (
@@ -24,8 +25,11 @@ func main() {
 }
 
 func run(args []string) int {
-	if filepath.Base(args[0]) == "wget" {
+	switch filepath.Base(args[0]) {
+	case "wget":
 		return wget(args[1:])
+	case "true":
+		return 0
 	}
 	cmd, rest := "serve", []string(nil)
 	if len(args) > 1 {
