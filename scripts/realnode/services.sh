@@ -79,7 +79,7 @@ start_containerd() {
   {"type": "portmap", "capabilities": {"portMappings": true}}]}
 EOF
   # restrict_oom_score_adj: without CAP_SYS_RESOURCE runc cannot lower a pod's oom_score_adj below ours.
-  # SystemdCgroup = false: cgroupfs, as kubelet's cgroupDriver (no systemd here).
+  # SystemdCgroup = false: cgroupfs, as kubelet's cgroupDriver (no systemd needed).
   cat >"$dir/config.toml" <<EOF
 version = 2
 root = "$dir/root"
@@ -135,7 +135,8 @@ start_kubelet() {
   local dir=$state/kubelet
   mkdir -p "$dir"
   : >"$dir/resolv.conf" # pods get the cluster DNS only, never the host's resolvers
-  # failCgroupV1: false, cgroupfs, swap allowed: this host has a cgroup v1/hybrid layout and no systemd.
+  # failCgroupV1: false, cgroupfs, swap allowed: the node also runs on hosts with a cgroup v1/hybrid layout,
+  # without systemd, with swap.
   # Eviction thresholds near zero: a shared disk filling up must not evict the test pods.
   cat >"$dir/config.yaml" <<EOF
 apiVersion: kubelet.config.k8s.io/v1beta1
