@@ -117,9 +117,6 @@ class RealPool:
         args = Helm.value_args([OVERLAY], (), set_json)
         return self.helm.run("upgrade", release, str(CHART), "-n", namespace, *args, "--wait", "--timeout", "120s")
 
-    def pods(self, namespace: str, release: str) -> list[Model]:
-        return items(self.kube.core.list_namespaced_pod(namespace, label_selector=f"{INSTANCE}={release}"))
-
     def server_pods(self, namespace: str, release: str) -> list[Model]:
         """The release's model-server pods (not its test pod), oldest first."""
         dep = self.kube.deployment(namespace, release)
