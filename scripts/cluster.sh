@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The local AKS-shaped test cluster: kwokctl with the binary runtime, using only the
 # binaries built from Go modules by scripts/cluster-tools/build.sh (no Docker, no
-# downloads), then the AKS shape from scripts/cluster/ and the CRDs from tests/crds/,
+# downloads), then the AKS shape from scripts/cluster/ and the CRDs from tests/crds/ (with the
+# Gateway API bundle and KEDA release of the cluster's minor: scripts/cluster/apply-crds.sh),
 # and one real worker node (scripts/realnode/node.sh: containerd, kubelet, kube-proxy,
 # CoreDNS, in network and mount namespaces of its own) as the pool `realpool`.
 #
@@ -108,7 +109,7 @@ EOF
 
 shape() {
   local k=(kubectl --kubeconfig "$kubeconfig")
-  "${k[@]}" apply --server-side -f "$root/tests/crds/" >&2
+  bash "$root/scripts/cluster/apply-crds.sh" "$kubeconfig"
   "${k[@]}" apply --server-side -f "$manifests/ingressclasses.yaml" >&2
   "${k[@]}" apply --server-side --force-conflicts -f "$manifests/nodes.yaml" >&2
   # Nodes the kwok controller manages turn Ready within a second or two.

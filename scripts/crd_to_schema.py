@@ -2,6 +2,11 @@
 """Convert CustomResourceDefinition manifests into strict JSON schemas for the render tests.
 
     python scripts/crd_to_schema.py tests/crds/*.yaml --out tests/schemas
+    python scripts/crd_to_schema.py --all            # the whole tree: tests/crds -> tests/schemas (what CI checks)
+
+`--all` mirrors tests/crds/: the CRDs at its top level become tests/schemas/*.json, and each versioned set
+tests/crds/<component>/<version>/ (the Gateway API bundles, the KEDA releases AKS ships, named per Kubernetes minor
+in tests/crds/aks-versions.txt) becomes tests/schemas/<component>/<version>/*.json.
 
 For each served version of each CRD it writes `<kind>-<group>-<version>.json` (lower-case kind), a JSON
 Schema (draft 2020-12) derived from the version's `openAPIV3Schema` with strictness added:
@@ -27,6 +32,10 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+CRDS = ROOT / "tests" / "crds"
+SCHEMAS = ROOT / "tests" / "schemas"
+# --all adds no apiVersion aliases (each group's CRD is vendored on its own)
+TREE_ALIASES: dict[str, str] = {}
 OBJECT_META: dict[str, Any] = {
     "type": "object",
     "description": "Strict subset of ObjectMeta a chart may render (added by scripts/crd_to_schema.py).",
@@ -107,17 +116,18 @@ def convert(crd: dict[str, Any], header: str, source_file: str, aliases: dict[st
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("crds", nargs="+", type=Path, help="CRD manifest files")
-    parser.add_argument("--out", type=Path, required=True, help="output directory")
-    parser.add_argument("--alias-group", action="append", default=[], metavar="GROUP=ALIAS")
-    parser.add_argument("--check", action="store_true", help="fail if an output file would change (CI drift check)")
-    args = parser.parse_args(argv)
-    aliases = dict(item.split("=", 1) for item in args.alias_group)
+def tree_jobs(crds: Path = CRDS, schemas: Path = SCHEMAS) -> list[tuple[list[Path], Path]]:
+    """(CRD files, output directory) for the top level of `crds` and each `<component>/<version>/` below it."""
+    jobs = [(sorted(crds.glob("*.yaml")), schemas)]
+    for directory in sorted(p for p in crds.glob("*/*") if p.is_dir()):
+        jobs.append((sorted(directory.glob("*.yaml")), schemas / directory.relative_to(crds)))
+    return jobs
+
+
+def write_schemas(crds: list[Path], out: Path, aliases: dict[str, str], *, check: bool) -> list[str]:
+    """Write (or, with check, compare) the schemas of `crds` into `out`; returns the stale files."""
     stale = []
-    for path in args.crds:
+    for path in crds:
         text = path.read_text(encoding="utf-8")
         header = header_comment(text)
         for doc in yaml.safe_load_all(text):
@@ -126,17 +136,38 @@ def main(argv: list[str] | None = None) -> int:
             resolved = path.resolve()
             source = resolved.relative_to(ROOT).as_posix() if resolved.is_relative_to(ROOT) else path.as_posix()
             for filename, schema in convert(doc, header, source, aliases).items():
-                target = args.out / filename
+                target = out / filename
                 rendered = json.dumps(schema, indent=1, sort_keys=True) + "\n"
-                if args.check:
+                if check:
                     if not target.exists() or target.read_text(encoding="utf-8") != rendered:
                         stale.append(str(target))
                     continue
-                args.out.mkdir(parents=True, exist_ok=True)
+                out.mkdir(parents=True, exist_ok=True)
                 target.write_text(rendered, encoding="utf-8")
                 print(target)
+    return stale
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("crds", nargs="*", type=Path, help="CRD manifest files")
+    parser.add_argument("--out", type=Path, help="output directory")
+    parser.add_argument("--all", action="store_true", help="convert the whole tests/crds tree into tests/schemas")
+    parser.add_argument("--alias-group", action="append", default=[], metavar="GROUP=ALIAS")
+    parser.add_argument("--check", action="store_true", help="fail if an output file would change (CI drift check)")
+    args = parser.parse_args(argv)
+    if args.all:
+        aliases = TREE_ALIASES | dict(item.split("=", 1) for item in args.alias_group)
+        jobs = tree_jobs()
+    elif args.crds and args.out:
+        aliases = dict(item.split("=", 1) for item in args.alias_group)
+        jobs = [(list(args.crds), args.out)]
+    else:
+        parser.error("name CRD files and --out, or pass --all")
+    stale = [path for crds, out in jobs for path in write_schemas(crds, out, aliases, check=args.check)]
     if stale:
-        print("out of date (run scripts/crd_to_schema.py):", *stale, sep="\n  ", file=sys.stderr)
+        print("out of date (run scripts/crd_to_schema.py --all):", *stale, sep="\n  ", file=sys.stderr)
         return 1
     return 0
 

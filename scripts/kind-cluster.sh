@@ -49,7 +49,8 @@ EOF
     "${k[@]}" patch "$node" --subresource=status --type=json \
       -p '[{"op": "add", "path": "/status/capacity/nvidia.com~1gpu", "value": "4"}]' >&2
   done
-  "${k[@]}" apply --server-side -f "$root/tests/crds/" -f "$root/scripts/cluster/ingressclasses.yaml" >&2
+  bash "$root/scripts/cluster/apply-crds.sh" "$kubeconfig"
+  "${k[@]}" apply --server-side -f "$root/scripts/cluster/ingressclasses.yaml" >&2
   "${k[@]}" wait --for=condition=Established crd --all --timeout=60s >&2
   echo "$kubeconfig"
 }

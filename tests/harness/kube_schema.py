@@ -4,7 +4,10 @@ Built-in kinds use the `*-local-strict` schemas bundled with kubernetes-validate
 minor). Its `validate()` re-reads and re-parses the schema files on every call, so this module loads each
 directory's `_definitions.json` once into a `referencing` registry and keeps one compiled validator per
 (version, apiVersion, kind). Custom resources use the schemas in tests/schemas/ (generated from tests/crds/ by
-scripts/crd_to_schema.py). A kind with no schema is an error, never a silent skip.
+scripts/crd_to_schema.py): those at its top level for every minor, plus for each minor the versioned sets that an
+AKS cluster of that minor serves (tests/crds/aks-versions.txt: the Managed Gateway API bundle, the KEDA add-on), so an
+HTTPRoute field that only Gateway API v1.3 has fails on 1.31-1.33. A kind with no schema is an error, never a
+silent skip.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ if TYPE_CHECKING:
 # Kubernetes minors AKS supports (standard + LTS) when this was written; every object is checked against each.
 KUBE_VERSIONS: tuple[str, ...] = ("1.31", "1.32", "1.33", "1.34", "1.35", "1.36")
 CRD_SCHEMA_DIR = Path(__file__).resolve().parents[1] / "schemas"
+AKS_VERSIONS_FILE = Path(__file__).resolve().parents[1] / "crds" / "aks-versions.txt"
 
 _LOCK = threading.RLock()
 
@@ -53,15 +57,31 @@ def _schema_file_name(api_version: str, kind: str) -> str:
 
 
 @cache
-def _crd_validators() -> dict[tuple[str, str], jsonschema.protocols.Validator]:
+def aks_component_versions() -> dict[str, dict[str, str]]:
+    """Kubernetes minor -> {component: version} of the CRD sets an AKS cluster of that minor serves
+    (tests/crds/aks-versions.txt; its `# minor ...` line names the components)."""
+    rows = [line.split() for line in AKS_VERSIONS_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    header = next(row for row in rows if row[0] == "#" and row[1:2] == ["minor"])[2:]
+    return {row[0]: dict(zip(header, row[1:], strict=True)) for row in rows if row[0][0].isdigit()}
+
+
+def crd_schema_dirs(version: str) -> list[Path]:
+    """The schema directories that apply to Kubernetes `version`: the top level, then its versioned sets."""
+    sets = aks_component_versions().get(version, {})
+    return [CRD_SCHEMA_DIR, *(CRD_SCHEMA_DIR / component / release for component, release in sorted(sets.items()))]
+
+
+@cache
+def _crd_validators(version: str) -> dict[tuple[str, str], jsonschema.protocols.Validator]:
     validators: dict[tuple[str, str], jsonschema.protocols.Validator] = {}
-    for path in sorted(CRD_SCHEMA_DIR.glob("*.json")):
-        schema = json.loads(path.read_text(encoding="utf-8"))
-        jsonschema.Draft202012Validator.check_schema(schema)
-        validator = jsonschema.Draft202012Validator(schema)
-        kind = schema["properties"]["kind"]["enum"][0]
-        for api_version in schema["properties"]["apiVersion"]["enum"]:
-            validators[(api_version, kind)] = validator
+    for directory in crd_schema_dirs(version):
+        for path in sorted(directory.glob("*.json")):
+            schema = json.loads(path.read_text(encoding="utf-8"))
+            jsonschema.Draft202012Validator.check_schema(schema)
+            validator = jsonschema.Draft202012Validator(schema)
+            kind = schema["properties"]["kind"]["enum"][0]
+            for api_version in schema["properties"]["apiVersion"]["enum"]:
+                validators[(api_version, kind)] = validator
     return validators
 
 
@@ -69,7 +89,7 @@ def _crd_validators() -> dict[tuple[str, str], jsonschema.protocols.Validator]:
 def validator_for(version: str, api_version: str, kind: str) -> jsonschema.protocols.Validator:
     """The compiled strict validator of `kind` in `api_version` for Kubernetes `version` (e.g. "1.33")."""
     with _LOCK:
-        crd = _crd_validators().get((api_version, kind))
+        crd = _crd_validators(version).get((api_version, kind))
         if crd is not None:
             return crd
         path = _bundled_dir(version) / _schema_file_name(api_version, kind)
@@ -103,8 +123,8 @@ def schema_errors(obj: Mapping[str, Any], version: str) -> list[str]:
 
 
 def crd_schema_sources() -> dict[str, str]:
-    """File name -> `$comment` (provenance) of each CRD schema in tests/schemas/."""
+    """Path below tests/schemas/ -> `$comment` (provenance) of each CRD schema, versioned sets included."""
     return {
-        path.name: json.loads(path.read_text(encoding="utf-8")).get("$comment", "")
-        for path in sorted(CRD_SCHEMA_DIR.glob("*.json"))
+        path.relative_to(CRD_SCHEMA_DIR).as_posix(): json.loads(path.read_text(encoding="utf-8")).get("$comment", "")
+        for path in sorted(CRD_SCHEMA_DIR.rglob("*.json"))
     }

@@ -60,14 +60,15 @@ A derived object name: an explicit name, else "<fullname>-<suffix>".
 {{/*
 Standard metadata of a namespaced object: name, namespace, labels, and annotations (the object's own `annotations`
 map, if any, over `commonAnnotations`).
-Optional "labels": extra labels of this object; "policy": scanner skip annotation lines (ai-inference.policyAnnotations).
+Optional "labels": extra labels of this object; "policy": scanner skip annotation lines (ai-inference.policyAnnotations);
+"variant": "canary" for the canary's objects (their labels, ai-inference.variantLabels).
 Usage: include "ai-inference.metadata" (dict "name" $name "annotations" $map "context" $)
 */}}
 {{- define "ai-inference.metadata" -}}
 name: {{ .name }}
 namespace: {{ .context.Release.Namespace }}
 labels:
-  {{- include "ai-inference.labels" .context | nindent 2 }}
+  {{- include "ai-inference.variantLabels" (dict "variant" (.variant | default "stable") "context" .context) | nindent 2 }}
   {{- with .labels }}
   {{- toYaml . | nindent 2 }}
   {{- end }}
@@ -80,6 +81,53 @@ annotations:
   {{- with .policy }}
   {{- . | nindent 2 }}
   {{- end }}
+{{- end }}
+{{- end }}
+
+{{/* The model-server Deployments: "stable", and "canary" with canary.enabled (a JSON list; fromJsonArray it). */}}
+{{- define "ai-inference.variants" -}}
+{{- toJson (ternary (list "stable" "canary") (list "stable") (.Values.canary.enabled | default false)) }}
+{{- end }}
+
+{{/*
+Selector labels of the canary's pods: the stable ones with "-canary" appended to every value except
+app.kubernetes.io/instance. The stable Deployment, Service, PDB and NetworkPolicy select on every stable key, so none
+of them selects a canary pod (AKS Deployment Safeguards: unique Service selectors), and the release's instance label
+still finds both. {app: roo-vision} becomes {app: roo-vision-canary}.
+*/}}
+{{- define "ai-inference.canarySelectorLabels" -}}
+{{- $labels := dict }}
+{{- range $key, $value := include "ai-inference.selectorLabels" . | fromYaml }}
+{{- $_ := set $labels $key (eq $key "app.kubernetes.io/instance" | ternary $value (printf "%s-canary" ($value | trunc 56 | trimSuffix "-"))) }}
+{{- end }}
+{{- toYaml $labels }}
+{{- end }}
+
+{{/* Selector labels of one variant. Usage: include "ai-inference.variantSelectorLabels" (dict "variant" "canary" "context" $) */}}
+{{- define "ai-inference.variantSelectorLabels" -}}
+{{- if eq .variant "canary" }}
+{{- include "ai-inference.canarySelectorLabels" .context }}
+{{- else }}
+{{- include "ai-inference.selectorLabels" .context }}
+{{- end }}
+{{- end }}
+
+{{/* Labels of one variant's objects: a canary's carry its selector labels and app.kubernetes.io/component: canary. */}}
+{{- define "ai-inference.variantLabels" -}}
+{{- if eq .variant "canary" }}
+{{- $canary := merge (include "ai-inference.canarySelectorLabels" .context | fromYaml) (dict "app.kubernetes.io/component" "canary") }}
+{{- toYaml (merge $canary (include "ai-inference.labels" (include "ai-inference.canaryContext" .context | fromYaml | merge (dict "Chart" .context.Chart "Release" .context.Release)) | fromYaml)) }}
+{{- else }}
+{{- include "ai-inference.labels" .context }}
+{{- end }}
+{{- end }}
+
+{{/* A variant's object name: the stable name, or "<name>-canary". Usage: include "ai-inference.variantName" (dict "name" $n "variant" $v) */}}
+{{- define "ai-inference.variantName" -}}
+{{- if eq .variant "canary" }}
+{{- printf "%s-canary" (.name | trunc 56 | trimSuffix "-") }}
+{{- else }}
+{{- .name }}
 {{- end }}
 {{- end }}
 
@@ -158,6 +206,18 @@ each name once, in that order.
 {{- default (include "ai-inference.fullname" .) .Values.service.name }}
 {{- end }}
 
+{{- define "ai-inference.httpRouteName" -}}
+{{- default (include "ai-inference.fullname" .) .Values.httpRoute.name }}
+{{- end }}
+
+{{- define "ai-inference.grpcRouteName" -}}
+{{- include "ai-inference.nameFor" (dict "name" .Values.httpRoute.grpc.name "suffix" "grpc" "context" .) }}
+{{- end }}
+
+{{- define "ai-inference.gatewayName" -}}
+{{- default (include "ai-inference.fullname" .) .Values.gateway.name }}
+{{- end }}
+
 {{- define "ai-inference.ingressName" -}}
 {{- default (include "ai-inference.fullname" .) .Values.ingress.name }}
 {{- end }}
@@ -194,9 +254,49 @@ native: existingSecret, else the rendered Secret; csi: the Secret synced from Ke
 {{- if or (eq .Values.secrets.provider "csi") .Values.secrets.native.data .Values.secrets.native.existingSecret }}true{{ end }}
 {{- end }}
 
-{{/* "true" when more than one pod can run at once (replicas >= 2 or an HPA). */}}
+{{/* "true" when an autoscaler (HPA or KEDA ScaledObject) owns the stable Deployment's replica count. */}}
+{{- define "ai-inference.autoscaled" -}}
+{{- if or .Values.autoscaling.enabled .Values.keda.enabled }}true{{ end }}
+{{- end }}
+
+{{/* "true" when more than one pod can run at once (replicas >= 2, an HPA, or a ScaledObject up to 2 or more). */}}
 {{- define "ai-inference.multiReplica" -}}
-{{- if or .Values.autoscaling.enabled (gt (int .Values.replicaCount) 1) }}true{{ end }}
+{{- if or .Values.autoscaling.enabled (and .Values.keda.enabled (gt (int .Values.keda.maxReplicas) 1)) (gt (int .Values.replicaCount) 1) }}true{{ end }}
+{{- end }}
+
+{{/* multiReplica of one variant (the canary has canary.replicaCount and no autoscaler). */}}
+{{- define "ai-inference.variantMultiReplica" -}}
+{{- if eq .variant "canary" }}
+{{- if gt (int .context.Values.canary.replicaCount) 1 }}true{{ end }}
+{{- else }}
+{{- include "ai-inference.multiReplica" .context }}
+{{- end }}
+{{- end }}
+
+{{/*
+The canary's root context as YAML (Values, Chart, Release): the stable values with canary.image.tag / digest as the
+image (and no GPU tag override) when either is set; otherwise the stable image (a canary that changes only `args`).
+Usage: include "ai-inference.canaryContext" $ | fromYaml
+*/}}
+{{- define "ai-inference.canaryContext" -}}
+{{- $values := deepCopy .Values }}
+{{- with .Values.canary.image }}
+{{- if or .tag .digest }}
+{{- $_ := set $values.image "tag" .tag }}
+{{- $_ := set $values.image "digest" .digest }}
+{{- $_ := set $values.gpu "imageTag" "" }}
+{{- end }}
+{{- end }}
+{{- toYaml (dict "Values" $values) }}
+{{- end }}
+
+{{/* A variant's server image. Usage: include "ai-inference.variantImage" (dict "variant" $v "context" $) */}}
+{{- define "ai-inference.variantImage" -}}
+{{- if eq .variant "canary" }}
+{{- include "ai-inference.image" (include "ai-inference.canaryContext" .context | fromYaml | merge (dict "Chart" .context.Chart "Release" .context.Release)) }}
+{{- else }}
+{{- include "ai-inference.image" .context }}
+{{- end }}
 {{- end }}
 
 {{/* Key of a Key Vault object in the mount and in the synced Secret: its alias, else its name. */}}

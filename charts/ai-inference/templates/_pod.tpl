@@ -1,16 +1,20 @@
 {{/*
-The Deployment's pod template (metadata and spec).
-Usage: include "ai-inference.podTemplate" (dict "context" $)
+The pod template (metadata and spec) of a Deployment: "variant" "stable" (default) or "canary" (its own image
+tag/digest, args and selector labels; the rest is the same).
+Usage: include "ai-inference.podTemplate" (dict "context" $ "variant" "canary")
 */}}
 {{- define "ai-inference.podTemplate" -}}
 {{- $root := .context }}
+{{- $variant := .variant | default "stable" }}
 {{- with $root }}
 {{- $csi := eq .Values.secrets.provider "csi" }}
 {{- $gpu := .Values.gpu.enabled }}
-{{- $policy := include "ai-inference.policyAnnotations" (dict "object" "workload" "context" .) -}}
+{{- $args := .Values.args }}
+{{- if and (eq $variant "canary") .Values.canary.args }}{{ $args = .Values.canary.args }}{{ end }}
+{{- $policy := include "ai-inference.policyAnnotations" (dict "object" "workload" "variant" $variant "context" .) -}}
 metadata:
   labels:
-    {{- include "ai-inference.labels" . | nindent 4 }}
+    {{- include "ai-inference.variantLabels" (dict "variant" $variant "context" .) | nindent 4 }}
     {{- with .Values.podLabels }}
     {{- toYaml . | nindent 4 }}
     {{- end }}
@@ -66,7 +70,7 @@ spec:
   {{- if .Values.topologySpreadConstraints }}
   topologySpreadConstraints:
     {{- toYaml .Values.topologySpreadConstraints | nindent 4 }}
-  {{- else if include "ai-inference.multiReplica" . }}
+  {{- else if include "ai-inference.variantMultiReplica" (dict "variant" $variant "context" .) }}
   topologySpreadConstraints:
     {{- range $key := list "kubernetes.io/hostname" "topology.kubernetes.io/zone" }}
     - maxSkew: 1
@@ -74,7 +78,7 @@ spec:
       whenUnsatisfiable: ScheduleAnyway
       labelSelector:
         matchLabels:
-          {{- include "ai-inference.selectorLabels" $root | nindent 10 }}
+          {{- include "ai-inference.variantSelectorLabels" (dict "variant" $variant "context" $root) | nindent 10 }}
       matchLabelKeys:
         - pod-template-hash
     {{- end }}
@@ -85,13 +89,13 @@ spec:
   {{- end }}
   containers:
     - name: {{ .Values.containerName }}
-      image: {{ include "ai-inference.image" . }}
+      image: {{ include "ai-inference.variantImage" (dict "variant" $variant "context" .) }}
       imagePullPolicy: {{ .Values.image.pullPolicy }}
       {{- with .Values.command }}
       command:
         {{- toYaml . | nindent 8 }}
       {{- end }}
-      {{- with .Values.args }}
+      {{- with $args }}
       args:
         {{- toYaml . | nindent 8 }}
       {{- end }}

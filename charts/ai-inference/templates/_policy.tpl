@@ -2,7 +2,7 @@
 Scanner skip annotations (checkov, kube-score) for deliberate, opt-in deviations.
 Each skip is rendered only when the value that causes it is set, and carries its reason.
 Usage: {{ include "ai-inference.policyAnnotations" (dict "object" "workload" "context" $) }}
-object: workload (Deployment and its pod template) | testPod | service | ingress
+object: workload (Deployment and its pod template; "variant" "canary" for the canary's) | testPod | service | ingress
 Renders YAML map entries (possibly none), to be placed under an annotations map.
 
 checkov: `checkov.io/skip<N>: <check id>=<reason>`; checkov splits the value on "=", so a reason never contains one.
@@ -13,13 +13,16 @@ which tests/ecosystem/test_policy.py keeps in step with this file).
 {{- $v := .context.Values -}}
 {{- $checkov := list -}}
 {{- $kubeScore := list -}}
+{{- $canary := eq (.variant | default "stable") "canary" -}}
+{{- $digest := $canary | ternary $v.canary.image.digest $v.image.digest -}}
+{{- $multi := include "ai-inference.variantMultiReplica" (dict "variant" (.variant | default "stable") "context" .context) -}}
 {{- if eq .object "workload" -}}
-  {{- /* Image reference: a tag by default; image.digest pins it. */ -}}
-  {{- if not $v.image.digest -}}
-    {{- $checkov = append $checkov (list "CKV_K8S_43" "image referenced by tag; set image.digest to pin the model-server image by digest") -}}
+  {{- /* Image reference: a tag by default; image.digest (canary.image.digest) pins it. */ -}}
+  {{- if not $digest -}}
+    {{- $checkov = append $checkov (list "CKV_K8S_43" ($canary | ternary "canary image referenced by tag; set canary.image.digest to pin it by digest" "image referenced by tag; set image.digest to pin the model-server image by digest")) -}}
   {{- end -}}
   {{- if ne $v.image.pullPolicy "Always" -}}
-    {{- if not $v.image.digest -}}
+    {{- if not $digest -}}
       {{- $checkov = append $checkov (list "CKV_K8S_15" "image.pullPolicy is not Always: multi-GB model images are pulled once per node; pin image.digest so the cached image is the intended one") -}}
     {{- end -}}
     {{- $kubeScore = append $kubeScore "container-image-pull-policy" -}}
@@ -59,11 +62,16 @@ which tests/ecosystem/test_policy.py keeps in step with this file).
     {{- $checkov = append $checkov (list "CKV2_K8S_6" "networkPolicy.enabled is false: the allowed callers are cluster-specific; enable it or rely on namespace policies") -}}
   {{- end -}}
   {{- $kubeScore = append $kubeScore "pod-networkpolicy" -}}
-  {{- /* Availability: one replica by default (a GPU each); HA is replicaCount 2+ or autoscaling. */ -}}
-  {{- if and (not $v.autoscaling.enabled) (lt (int $v.replicaCount) 2) -}}
+  {{- /* Availability: one replica by default (a GPU each); HA is replicaCount 2+ or an autoscaler. A canary runs
+  canary.replicaCount pods of a model version under trial. */ -}}
+  {{- if $canary -}}
+    {{- if lt (int $v.canary.replicaCount) 2 -}}
+      {{- $kubeScore = append $kubeScore "deployment-replicas" -}}
+    {{- end -}}
+  {{- else if and (not (include "ai-inference.autoscaled" .context)) (lt (int $v.replicaCount) 2) -}}
     {{- $kubeScore = append $kubeScore "deployment-replicas" -}}
   {{- end -}}
-  {{- if and (include "ai-inference.multiReplica" .context) (not ($v.affinity | default dict).podAntiAffinity) -}}
+  {{- if and $multi (not ($v.affinity | default dict).podAntiAffinity) -}}
     {{- $kubeScore = append $kubeScore "deployment-has-host-podantiaffinity" -}}
   {{- end -}}
   {{- if eq $v.strategy.type "Recreate" -}}

@@ -13,8 +13,9 @@ Prints one line per problem, "<key>: <what is wrong>; <what is allowed>"; ai-inf
 {{- end }}
 {{- $minAvailable := $v.podDisruptionBudget.minAvailable }}
 {{- $pods := ternary $v.autoscaling.minReplicas $v.replicaCount $v.autoscaling.enabled | int }}
+{{- if $v.keda.enabled }}{{ $pods = $v.keda.scaleToZero | ternary 0 $v.keda.minReplicas | int }}{{ end }}
 {{- if and $v.podDisruptionBudget.enabled (not (kindIs "string" $minAvailable)) (ge (int $minAvailable) $pods) (include "ai-inference.multiReplica" .) }}
-{{- printf "\npodDisruptionBudget.minAvailable: %d leaves no pod to evict with %d replicas; allowed: fewer than replicaCount (or autoscaling.minReplicas), or a percentage below 100%%" (int $minAvailable) $pods }}
+{{- printf "\npodDisruptionBudget.minAvailable: %d leaves no pod to evict with %d replicas; allowed: fewer than replicaCount (or autoscaling.minReplicas, keda.minReplicas), or a percentage below 100%%" (int $minAvailable) $pods }}
 {{- end }}
 {{- if and $v.podDisruptionBudget.enabled (eq (toString $minAvailable) "100%") (include "ai-inference.multiReplica" .) }}
 {{- print "\npodDisruptionBudget.minAvailable: 100% leaves no pod to evict; allowed: fewer than replicaCount (or autoscaling.minReplicas), or a percentage below 100%" }}
