@@ -171,10 +171,23 @@ def effective(container: Obj, pod: Obj, key: str) -> object:
 
 
 def replicas_can_exceed_one(manifest: Manifest, deployment: Obj) -> bool:
-    """More than one pod can run: replicas >= 2, or an HPA targets the Deployment."""
-    if targeting_hpas(manifest, deployment):
-        return True
+    """More than one pod can run: replicas >= 2, an HPA targets the Deployment, or a ScaledObject up to 2 or more."""
+    for scaler in targeting_autoscalers(manifest, deployment):
+        if scaler["kind"] == "HorizontalPodAutoscaler" or int(scaler["spec"].get("maxReplicaCount", 100)) >= 2:
+            return True
     return int(deployment.get("spec", {}).get("replicas", 1)) >= 2
+
+
+def targeting_autoscalers(manifest: Manifest, workload: Obj) -> list[Obj]:
+    """HPAs and KEDA ScaledObjects whose scaleTargetRef names `workload` (a ScaledObject's kind defaults to
+    Deployment)."""
+    scaled = [
+        so
+        for so in manifest.by_kind("ScaledObject")
+        if so["spec"]["scaleTargetRef"].get("kind", "Deployment") == workload["kind"]
+        and so["spec"]["scaleTargetRef"].get("name") == workload["metadata"]["name"]
+    ]
+    return targeting_hpas(manifest, workload) + scaled
 
 
 def targeting_hpas(manifest: Manifest, workload: Obj) -> list[Obj]:
@@ -605,3 +618,7 @@ def service_target_port(manifest: Manifest) -> Iterator[str]:
                 yield f"{ref(svc)}: targetPort {target!r} is not a named port of the selected pods"
             if isinstance(target, int) and target not in {p.get("containerPort") for p in ports}:
                 yield f"{ref(svc)}: targetPort {target} is not a container port of the selected pods"
+
+
+# The Gateway API, canary, KEDA and AGC rules register themselves into RULES.
+from harness import rules_routing  # noqa: E402, F401

@@ -8,6 +8,7 @@ Prints one line per problem, "<key>: <what is wrong>; <what is allowed>"; ai-inf
 {{- end }}
 {{- include "ai-inference.validate.gateway.routes" . }}
 {{- include "ai-inference.validate.gateway.listeners" . }}
+{{- include "ai-inference.validate.gateway.tlsIdentity" . }}
 {{- include "ai-inference.validate.gateway.agc" . }}
 {{- end }}
 
@@ -140,6 +141,17 @@ Prints one line per problem, "<key>: <what is wrong>; <what is allowed>"; ai-inf
 {{- end }}
 {{- if $agc.healthCheck.enabled }}
 {{- print "\ngateway.agc.healthCheck.enabled: an Application Gateway for Containers setting; allowed only with gateway.className=azure-alb-external" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* gateway.tls.serviceAccount naming the chart's own ServiceAccount: it must carry a workload identity. */}}
+{{- define "ai-inference.validate.gateway.tlsIdentity" -}}
+{{- $v := .Values }}
+{{- $sa := include "ai-inference.serviceAccountName" . }}
+{{- if and $v.gateway.tls.keyVaultUri $v.serviceAccount.create (eq $v.gateway.tls.serviceAccount $sa) }}
+{{- if not (or (eq $v.secrets.provider "csi") (hasKey $v.serviceAccount.annotations "azure.workload.identity/client-id")) }}
+{{- printf "\ngateway.tls.serviceAccount: %q is the chart's ServiceAccount, which has no workload identity (azure.workload.identity/client-id); allowed: secrets.provider=csi, the annotation in serviceAccount.annotations, or another ServiceAccount" $sa }}
 {{- end }}
 {{- end }}
 {{- end }}
