@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Draw the architecture of the chart rendered with a values file: Graphviz DOT written here, laid out by `dot`.
 
-The picture is read from `helm template` output, not from the values: Deployment (replicas or HPA range, GPU count),
-Service, Ingress and its controller (application routing's nginx in the cluster, or AGIC and the Application
-Gateway in front of it), ConfigMap, Secret or SecretProviderClass with Azure Key Vault and workload identity, and the
+The picture is read from `helm template` output, not from the values: Deployments (stable and canary; replicas, HPA or
+KEDA range, GPU count), Services (with the route's traffic shares), Ingress and its controller (application routing's
+nginx in the cluster, or AGIC and the Application Gateway in front of it), Gateway API Gateway and routes with their
+implementation (the approuting-istio gateway pods, or Application Gateway for Containers with its WAF), KEDA and the
+Prometheus it queries, ConfigMap, Secret or SecretProviderClass with Azure Key Vault and workload identity, and the
 node pool the pods land on (GPU pool with its taint, or CPU nodes kept off GPU nodes).
 
     python3 scripts/diagram.py values/dev.yaml                 # -> docs/diagrams/dev.{dot,svg,png}
@@ -21,7 +23,6 @@ import shutil
 import subprocess
 import sys
 import textwrap
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,11 +31,28 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 CHART = ROOT / "charts" / "ai-inference"
 OUT = ROOT / "docs" / "diagrams"
-RELEASE, NAMESPACE = "inference", "inference"
 
-AZURE = "#0078d4"
-K8S = "#326ce5"
-GPU = "#76b900"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from diagram_parts import (  # noqa: E402 - the sibling module of this script
+    GREY_KINDS,
+    K8S,
+    NAMESPACE,
+    Graph,
+    Scene,
+    azure_part,
+    config_nodes,
+    controllers_part,
+    every,
+    first,
+    key_vault_tls,
+    name_of,
+    node_id,
+    pool_part,
+    q,
+    routing_nodes,
+)
+
+RELEASE = "inference"
 
 
 def helm_binary() -> str:
@@ -50,64 +68,88 @@ def render(values: Path) -> list[dict[str, Any]]:
     return [doc for doc in yaml.safe_load_all(out) if isinstance(doc, dict)]
 
 
-def q(text: str) -> str:
-    """A DOT string literal."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+def ingress_edges(g: Graph, s: Scene) -> None:
+    if s.ingress_controller == "agic":
+        g.edge("clients", "appgw", "HTTP(S)")
+        g.edge("agic", "appgw", "configures", style="dashed")
+        g.edge("agic", "ingress", "watches", style="dashed")
+        g.edge("appgw", "deployment", "to pod IPs")
+    elif s.ingress_controller == "nginx":
+        g.edge("clients", "nginx", "HTTP(S)")
+        g.edge("nginx", "ingress", "watches", style="dashed")
+        g.edge("nginx", "service")
+    if s.ingress is not None:
+        g.edge("ingress", "service", "backend", style="dotted")
+    if key_vault_tls(s) and s.ingress_controller == "nginx":
+        g.edge("kvtls", "nginx", "TLS certificate", style="dashed")
 
 
-@dataclass
-class Graph:
-    lines: list[str] = field(default_factory=list)
-
-    def node(self, name: str, label: str, **attrs: str) -> None:
-        extra = "".join(f", {k}={q(v)}" for k, v in sorted(attrs.items()))
-        self.lines.append(f"    {q(name)} [label={q(label)}{extra}];")
-
-    def edge(self, src: str, dst: str, label: str = "", **attrs: str) -> None:
-        attrs = {"label": label, **attrs} if label else attrs
-        extra = ", ".join(f"{k}={q(v)}" for k, v in sorted(attrs.items()))
-        self.lines.append(f"    {q(src)} -> {q(dst)}" + (f" [{extra}]" if extra else "") + ";")
-
-    def open(self, name: str, label: str, color: str, style: str = "rounded") -> None:
-        self.lines.append(f"  subgraph {q('cluster_' + name)} {{")
-        self.lines.append(f"    label={q(label)}; color={q(color)}; fontcolor={q(color)}; style={q(style)};")
-
-    def close(self) -> None:
-        self.lines.append("  }")
-
-
-def first(docs: list[dict[str, Any]], kind: str) -> dict[str, Any] | None:
-    return next((d for d in docs if d.get("kind") == kind), None)
-
-
-def every(docs: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
-    return [d for d in docs if d.get("kind") == kind]
-
-
-def registry_of(image: str) -> str:
-    """The registry host of an image reference (Docker Hub when the first part is not a host)."""
-    first_part = image.split("/", maxsplit=1)[0]
-    return first_part if "/" in image and ("." in first_part or ":" in first_part) else "docker.io"
+def gateway_edges(g: Graph, s: Scene) -> None:
+    """Requests through the Gateway API implementation, split by the route's weights."""
+    weights = s.weights()
+    entry = {"approuting-istio": "gwpods", "azure-alb-external": "agc", "existing": "extgw"}.get(s.gateway_class or "")
+    if entry is None:
+        return
+    g.edge("clients", entry, "HTTP(S)")
+    for route in s.routes:
+        g.edge(f"route:{route['kind']}", "gateway" if s.gateway is not None else "extgw", "parentRef", style="dotted")
+        for service in s.services:
+            g.edge(f"route:{route['kind']}", node_id("service", service), "backendRef", style="dotted")
+    if s.gateway_class == "approuting-istio":
+        g.edge("istiod", "gateway", "provisions", style="dashed")
+        g.edge("istiod", "gwpods", "configures", style="dashed")
+    if s.gateway_class == "azure-alb-external":
+        g.edge("albctl", "gateway", "watches", style="dashed")
+        g.edge("albctl", "agc", "configures", style="dashed")
+    for service in s.services:
+        share = weights.get(name_of(service), "")
+        if s.gateway_class == "azure-alb-external":
+            g.edge("agc", node_id("deployment", service), f"to pod IPs {share}".strip())
+        else:
+            g.edge(entry, node_id("service", service), share)
+    if key_vault_tls(s) and s.gateway is not None:
+        g.edge(
+            "kvtls", "gwpods" if s.gateway_class == "approuting-istio" else "gateway", "TLS certificate", style="dashed"
+        )
 
 
-def name_of(doc: dict[str, Any]) -> str:
-    return str(doc["metadata"]["name"])
+def workload_edges(g: Graph, s: Scene) -> None:
+    """Service to pods, image pulls, configuration, secrets, scaling and the grey supporting objects."""
+    ports = " ".join(f":{p['containerPort']}" for p in s.pod["containers"][0]["ports"])
+    for service in s.services:
+        g.edge(node_id("service", service), node_id("deployment", service), ports)
+    for deployment in s.deployments:
+        g.edge("acr", node_id("deployment", deployment), "image pull (kubelet)", style="dashed")
+    for cm in every(s.docs, "ConfigMap"):
+        g.edge(f"cm:{name_of(cm)}", "deployment", "env", style="dashed")
+    for secret in every(s.docs, "Secret"):
+        g.edge(f"secret:{name_of(secret)}", "deployment", "files", style="dashed")
+    if s.spc is not None:
+        g.edge("kv", "spc", "CSI driver mounts", style="dashed")
+        g.edge("spc", "deployment", "files", style="dashed")
+        g.edge("sa", "entra", "federated token", style="dashed")
+        g.edge("entra", "kv", "access", style="dashed")
+    if first(s.docs, "ServiceAccount") is not None:
+        g.edge("sa", "deployment", "serviceAccountName", style="dotted")
+    for doc in s.docs:
+        if doc["kind"] in GREY_KINDS:
+            target = {"ServiceMonitor": "service", "HealthCheckPolicy": "service"}.get(doc["kind"], "deployment")
+            if doc["kind"] in {"WebApplicationFirewallPolicy", "RoutePolicy"}:
+                target = "route:HTTPRoute"
+            g.edge(
+                f"{doc['kind']}:{name_of(doc)}",
+                node_id(target, doc) if target != "route:HTTPRoute" else target,
+                "",
+                style="dotted",
+                color="#888888",
+            )
+    if s.scaled is not None:
+        g.edge("prometheus", "keda", "queue depth", style="dashed")
+        g.edge("keda", f"ScaledObject:{name_of(s.scaled)}", "reads", style="dashed")
 
 
-def build(title: str, docs: list[dict[str, Any]]) -> str:  # noqa: PLR0912, PLR0915 (one picture, many optional parts)
-    deployment = first(docs, "Deployment")
-    if deployment is None:
-        raise ValueError("the rendered chart has no Deployment")
-    pod = deployment["spec"]["template"]["spec"]
-    container = pod["containers"][0]
-    limits = container.get("resources", {}).get("limits", {})
-    gpus = {k: v for k, v in limits.items() if "gpu" in k}
-    hpa = first(docs, "HorizontalPodAutoscaler")
-    service = first(docs, "Service")
-    ingress = first(docs, "Ingress")
-    spc = first(docs, "SecretProviderClass")
-    secrets = every(docs, "Secret")
-    sa = first(docs, "ServiceAccount")
+def build(title: str, docs: list[dict[str, Any]]) -> str:
+    s = Scene(docs)
     g = Graph()
     g.lines += [
         "digraph architecture {",
@@ -116,175 +158,22 @@ def build(title: str, docs: list[dict[str, Any]]) -> str:  # noqa: PLR0912, PLR0
         "  node [fontname=Helvetica, fontsize=10, style=filled, fillcolor=white];",
         "  edge [fontname=Helvetica, fontsize=9];",
     ]
-    g.node("clients", "Clients\n(HTTPS)" if ingress and ingress["spec"].get("tls") else "Clients", shape="oval")
-
-    # Azure services outside the cluster (the registry among them when it is an ACR)
-    image = str(container["image"])
-    registry = registry_of(image)
-    if not registry.endswith(".azurecr.io"):
-        g.node("acr", f"Container registry\n{registry}", shape="cylinder")
-    g.open("azure", "Azure", AZURE, "dashed")
-    if registry.endswith(".azurecr.io"):
-        g.node("acr", f"Container registry\n{registry}", shape="cylinder", color=AZURE)
-    controller = None
-    if ingress is not None:
-        annotations = ingress["metadata"].get("annotations") or {}
-        if ingress["spec"].get("ingressClassName") == "azure-application-gateway" or any(
-            k.startswith("appgw.ingress") for k in annotations
-        ):
-            controller = "agic"
-            timeout = annotations.get("appgw.ingress.kubernetes.io/request-timeout", "30")
-            waf = "\n+ WAF policy" if "appgw.ingress.kubernetes.io/waf-policy-for-path" in annotations else ""
-            g.node("appgw", f"Application Gateway v2\nrequest timeout {timeout}s{waf}", shape="box3d", color=AZURE)
-        else:
-            controller = "nginx"
-    if spc is not None:
-        params = spc["spec"].get("parameters", {})
-        objects = yaml.safe_load(params.get("objects", "array: []")).get("array", [])
-        names = [str(yaml.safe_load(o).get("objectName")) for o in objects]
-        g.node(
-            "kv",
-            f"Azure Key Vault\n{params.get('keyvaultName', '')}\n" + ", ".join(names),
-            shape="cylinder",
-            color=AZURE,
-        )
-        g.node("entra", "Microsoft Entra ID\nmanaged identity +\nfederated credential", shape="box", color=AZURE)
-    if ingress is not None and "kubernetes.azure.com/tls-cert-keyvault-uri" in (
-        ingress["metadata"].get("annotations") or {}
-    ):
-        g.node("kvtls", "Azure Key Vault\n(TLS certificate)", shape="cylinder", color=AZURE)
-    g.close()
-
+    tls = (s.ingress and s.ingress["spec"].get("tls")) or any(
+        li.get("tls") for li in (s.gateway or {}).get("spec", {}).get("listeners", [])
+    )
+    g.node("clients", "Clients\n(HTTPS)" if tls else "Clients", shape="oval")
+    azure_part(g, s)
     g.open("aks", "AKS cluster", K8S)
-    if controller == "nginx":
-        g.open("approuting", "app-routing-system", K8S, "dashed")
-        g.node(
-            "nginx",
-            "application routing\nmanaged nginx\nwebapprouting.kubernetes.azure.com",
-            shape="component",
-            color=K8S,
-        )
-        g.close()
-    elif controller == "agic":
-        g.open("agic", "kube-system", K8S, "dashed")
-        g.node("agic", "AGIC add-on\n(ingress-appgw)", shape="component", color=K8S)
-        g.close()
-
+    controllers_part(g, s)
     g.open("ns", f"namespace {NAMESPACE}", K8S, "rounded")
-    if ingress is not None:
-        routes = [
-            f"Ingress {name_of(i)}\n" + ", ".join(r.get("host", "*") for r in i["spec"].get("rules", []))
-            for i in every(docs, "Ingress")
-        ]
-        g.node("ingress", "\n".join(routes), shape="box", color=K8S)
-    if service is not None:
-        ports = " ".join(f"{p['name']}:{p['port']}" for p in service["spec"]["ports"])
-        g.node(
-            "service",
-            f"Service {name_of(service)}\n{service['spec'].get('type', 'ClusterIP')} {ports}",
-            shape="ellipse",
-            color=K8S,
-        )
-    for cm in every(docs, "ConfigMap"):
-        g.node(f"cm:{name_of(cm)}", f"ConfigMap\n{name_of(cm)}", shape="note", color=K8S)
-    for secret in secrets:
-        g.node(f"secret:{name_of(secret)}", f"Secret\n{name_of(secret)}", shape="folder", color=K8S)
-    if spc is not None:
-        g.node("spc", f"SecretProviderClass\n{name_of(spc)}", shape="folder", color=K8S)
-    if sa is not None:
-        client = (sa["metadata"].get("annotations") or {}).get("azure.workload.identity/client-id")
-        g.node(
-            "sa", f"ServiceAccount {name_of(sa)}" + ("\nworkload identity" if client else ""), shape="box", color=K8S
-        )
-    for extra_kind in (
-        "HorizontalPodAutoscaler",
-        "PodDisruptionBudget",
-        "NetworkPolicy",
-        "ServiceMonitor",
-        "PersistentVolumeClaim",
-    ):
-        for doc in every(docs, extra_kind):
-            g.node(
-                f"{extra_kind}:{name_of(doc)}",
-                f"{extra_kind}\n{name_of(doc)}",
-                shape="box",
-                color="#888888",
-                fontcolor="#555555",
-            )
-
-    # the node pool the pods are placed on
-    selector = pod.get("nodeSelector") or {}
-    tolerations = pod.get("tolerations") or []
-    if gpus:
-        taints = (
-            ", ".join(f"{t.get('key')}={t.get('value', '')}:{t.get('effect', '')}" for t in tolerations) or "no taint"
-        )
-        labels = ", ".join(f"{k}={v}" for k, v in selector.items())
-        g.open("pool", f"GPU node pool\n{labels}\ntolerates {taints}", GPU, "rounded,bold")
-    else:
-        g.open(
-            "pool",
-            "CPU node pool\n(required affinity: not on GPU nodes)" if pod.get("affinity") else "CPU node pool",
-            K8S,
-            "rounded",
-        )
-    replicas = (
-        f"HPA {hpa['spec']['minReplicas']}-{hpa['spec']['maxReplicas']} replicas"
-        if hpa
-        else f"{deployment['spec'].get('replicas', 1)} replica(s)"
-    )
-    gpu_text = "\n" + ", ".join(f"{v} x {k}" for k, v in gpus.items()) if gpus else ""
-    g.node(
-        "deployment",
-        f"Deployment {name_of(deployment)}\n{replicas}\n{image.rsplit('/', maxsplit=1)[-1]}{gpu_text}",
-        shape="box3d",
-        color=GPU if gpus else K8S,
-        penwidth="2",
-    )
-    g.close()
+    routing_nodes(g, s)
+    config_nodes(g, s)
+    pool_part(g, s)
     g.close()  # namespace
     g.close()  # cluster
-
-    # traffic
-    if controller == "agic":
-        g.edge("clients", "appgw", "HTTP(S)")
-        g.edge("agic", "appgw", "configures", style="dashed")
-        g.edge("agic", "ingress", "watches", style="dashed")
-        g.edge("appgw", "deployment", "to pod IPs")
-    elif controller == "nginx":
-        g.edge("clients", "nginx", "HTTP(S)")
-        g.edge("nginx", "ingress", "watches", style="dashed")
-        g.edge("nginx", "service")
-    if ingress is not None and service is not None:
-        g.edge("ingress", "service", "backend", style="dotted")
-    if service is not None:
-        g.edge("service", "deployment", " ".join(f":{p['containerPort']}" for p in container["ports"]))
-    g.edge("acr", "deployment", "image pull (kubelet)", style="dashed")
-    if ingress is not None and "kubernetes.azure.com/tls-cert-keyvault-uri" in (
-        ingress["metadata"].get("annotations") or {}
-    ):
-        g.edge("kvtls", "nginx", "TLS certificate", style="dashed")
-
-    # configuration and secrets
-    for cm in every(docs, "ConfigMap"):
-        g.edge(f"cm:{name_of(cm)}", "deployment", "env", style="dashed")
-    for secret in secrets:
-        g.edge(f"secret:{name_of(secret)}", "deployment", "files", style="dashed")
-    if spc is not None:
-        g.edge("kv", "spc", "CSI driver mounts", style="dashed")
-        g.edge("spc", "deployment", "files", style="dashed")
-        g.edge("sa", "entra", "federated token", style="dashed")
-        g.edge("entra", "kv", "access", style="dashed")
-    if sa is not None:
-        g.edge("sa", "deployment", "serviceAccountName", style="dotted")
-    for doc in (
-        every(docs, "HorizontalPodAutoscaler") + every(docs, "PodDisruptionBudget") + every(docs, "NetworkPolicy")
-    ):
-        g.edge(f"{doc['kind']}:{name_of(doc)}", "deployment", "", style="dotted", color="#888888")
-    for doc in every(docs, "ServiceMonitor"):
-        g.edge(f"ServiceMonitor:{name_of(doc)}", "service", "scrapes", style="dotted", color="#888888")
-    for doc in every(docs, "PersistentVolumeClaim"):
-        g.edge(f"PersistentVolumeClaim:{name_of(doc)}", "deployment", "model cache", style="dotted", color="#888888")
+    ingress_edges(g, s)
+    gateway_edges(g, s)
+    workload_edges(g, s)
     g.lines.append("}")
     return "\n".join(g.lines) + "\n"
 
