@@ -14,10 +14,8 @@ crds=$root/tests/crds
 k=(kubectl --kubeconfig "$kubeconfig")
 
 server_minor() {
-  "${k[@]}" version -o json | python3 -c '
-import json, re, sys
-server = json.load(sys.stdin)["serverVersion"]
-print(f"{server[\"major\"]}.{re.sub(r\"[^0-9]\", \"\", server[\"minor\"])}")'
+  "${k[@]}" version -o json |
+    python3 -c 'import json, re, sys; v = json.load(sys.stdin)["serverVersion"]; print(v["major"] + "." + re.sub("[^0-9]", "", v["minor"]))'
 }
 
 # "<minor> <component> <version>" lines of the table row for minor $1

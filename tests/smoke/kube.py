@@ -32,6 +32,8 @@ ACCELERATOR = "kubernetes.azure.com/accelerator"
 GPU_POOL = "gpupool"
 GPU_RESOURCE = "nvidia.com/gpu"
 INSTANCE = "app.kubernetes.io/instance"
+# The stable objects of a release: a canary's carry app.kubernetes.io/component=canary.
+STABLE = "app.kubernetes.io/component!=canary"
 INGRESS_CLASSES = {"nginx": "webapprouting.kubernetes.azure.com", "agic": "azure-application-gateway"}
 CSI_DRIVER = "secrets-store.csi.k8s.io"
 PSS = {f"pod-security.kubernetes.io/{mode}": "restricted" for mode in ("enforce", "warn", "audit")}
@@ -216,7 +218,8 @@ class Kube:
     # --- workloads --------------------------------------------------------------------------------------------
 
     def deployment(self, namespace: str, release: str) -> Model:
-        found = items(self.apps.list_namespaced_deployment(namespace, label_selector=f"{INSTANCE}={release}"))
+        """The stable Deployment of a release (the canary's, with canary.enabled, is left out)."""
+        found = items(self.apps.list_namespaced_deployment(namespace, label_selector=f"{INSTANCE}={release},{STABLE}"))
         assert len(found) == 1, f"expected one Deployment of release {release}: {[d.metadata.name for d in found]}"
         return found[0]
 

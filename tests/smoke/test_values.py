@@ -24,6 +24,7 @@ from .kube import (
     INGRESS_CLASSES,
     INSTANCE,
     REAL_KUBELET_IMAGE_SETS,
+    STABLE,
     TIMINGS,
     VALUES_DIR,
     Helm,
@@ -206,9 +207,11 @@ def test_autoscaler(kube: Kube, release: Release) -> None:
 
 
 def test_service_endpoints(kube: Kube, release: Release) -> None:
-    """The Service has one ready EndpointSlice endpoint per replica, each pointing at one of the release's pods."""
+    """The Service has one ready EndpointSlice endpoint per replica, each pointing at one of the release's pods
+    (a canary's Service and pods are checked in test_gateway.py)."""
     release.require_installed()
-    services = items(kube.core.list_namespaced_service(release.namespace, label_selector=f"{INSTANCE}={release.name}"))
+    selector = f"{INSTANCE}={release.name},{STABLE}"
+    services = items(kube.core.list_namespaced_service(release.namespace, label_selector=selector))
     assert len(services) == 1, [s.metadata.name for s in services]
     svc = services[0].metadata.name
 
