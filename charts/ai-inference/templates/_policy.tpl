@@ -70,6 +70,9 @@ which tests/ecosystem/test_policy.py keeps in step with this file).
     {{- end -}}
   {{- else if and (not (include "ai-inference.autoscaled" .context)) (lt (int $v.replicaCount) 2) -}}
     {{- $kubeScore = append $kubeScore "deployment-replicas" -}}
+  {{- else if $v.keda.enabled -}}
+    {{- /* kube-score knows HPAs only; KEDA's ScaledObject creates the Deployment's HPA on the cluster. */ -}}
+    {{- $kubeScore = append $kubeScore "deployment-replicas" -}}
   {{- end -}}
   {{- if and $multi (not ($v.affinity | default dict).podAntiAffinity) -}}
     {{- $kubeScore = append $kubeScore "deployment-has-host-podantiaffinity" -}}
