@@ -113,6 +113,16 @@ REQUIRED_TEXT = [
     "kubectl get nodes -L kubernetes.azure.com/agentpool,kubernetes.azure.com/accelerator,accelerator",
     "the unprefixed `accelerator` and `agentpool` labels are deprecated",
     "## References",
+    # Gateway API, canary, KEDA
+    "--enable-gateway-api",
+    "--enable-app-routing-istio",
+    "--enable-application-load-balancer",
+    "--enable-keda",
+    "system:serviceaccount:kube-system:keda-operator",
+    "kubernetes.azure.com/tls-cert-keyvault-uri",
+    "kubernetes.azure.com/tls-cert-service-account",
+    "## Migration from App Routing nginx / AGIC to Gateway API",
+    "Promote:",
     # notes
     "Gateway API",
     "November 2026",

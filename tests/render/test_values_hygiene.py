@@ -37,7 +37,11 @@ FREE_FORM = {
     ("serviceAccount", "annotations"),
     ("service", "annotations"),
     ("ingress", "annotations"),
+    ("httpRoute", "annotations"),
+    ("gateway", "annotations"),
+    ("gateway", "infrastructureAnnotations"),
     ("autoscaling", "behavior"),
+    ("keda", "behavior"),
     ("serviceMonitor", "labels"),
 }
 # Objects with named, validated properties that stay open for the rest: Helm globals shared with other charts of an
