@@ -122,7 +122,8 @@ def test_promote_keeps_the_stable_selector(render: RenderFunc) -> None:
 
 
 def test_network_policy_and_service_monitor_per_deployment(render: RenderFunc) -> None:
-    m = render({**CANARY, "networkPolicy.enabled": True, "serviceMonitor.enabled": True})
+    monitor = {"serviceMonitor.enabled": True, "serviceMonitor.apiVersion": "azmonitoring.coreos.com/v1"}
+    m = render({**CANARY, **monitor, "networkPolicy.enabled": True})
     for variant, deployment in deployments(m).items():
         labels = pod_labels(deployment)
         assert [p for p in m.by_kind("NetworkPolicy") if selects(p["spec"]["podSelector"]["matchLabels"], labels)], (
