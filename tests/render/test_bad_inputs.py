@@ -1029,6 +1029,16 @@ CATALOG: list[Bad] = [
         (chart_error("gateway.tls.keyVaultUri", "allowed with azure-alb-external: gateway.tls.secretName"),),
     ),
     Bad(
+        "gateway-load-balancer-idle-timeout-out-of-range",
+        {
+            **ROUTE,
+            "gateway.infrastructureAnnotations": {
+                "service.beta.kubernetes.io/azure-load-balancer-tcp-idle-timeout": "60"
+            },
+        },
+        (chart_error("gateway.infrastructureAnnotations", 'allowed: "4" to "30"'),),
+    ),
+    Bad(
         "agc-infrastructure-annotations",
         {
             **AGC_ROUTE,

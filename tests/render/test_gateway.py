@@ -4,6 +4,7 @@ Gateway API bundle that minor ships."""
 
 from __future__ import annotations
 
+import subprocess
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -12,7 +13,7 @@ from harness.kube_schema import KUBE_VERSIONS, aks_component_versions, crd_schem
 
 if TYPE_CHECKING:
     from conftest import RenderFunc
-    from harness.render import Manifest, Obj
+    from harness.render import Manifest, Obj, Renderer
 
 HOST = "vision.example.com"
 KV_URI = "https://roo-kv.vault.azure.net/certificates/vision"
@@ -234,8 +235,16 @@ def test_every_supported_minor_has_its_crd_sets() -> None:
         dirs = crd_schema_dirs(minor)
         assert all(d.is_dir() and any(d.glob("*.json")) for d in dirs), dirs
         assert {d.parent.name for d in dirs[1:]} == {"gateway-api", "keda"}
-    assert versions["1.33"]["gateway-api"] == "v1.2.1"
-    assert versions["1.36"]["gateway-api"] == "v1.5.1"
+    # MicrosoftDocs/azure-aks-docs articles/aks/managed-gateway-api.md: the bundle each minor ships
+    bundles = {
+        "1.31": "v1.2.1",
+        "1.32": "v1.2.1",
+        "1.33": "v1.2.1",
+        "1.34": "v1.3.0",
+        "1.35": "v1.4.1",
+        "1.36": "v1.5.1",
+    }
+    assert {minor: versions[minor]["gateway-api"] for minor in KUBE_VERSIONS} == bundles
 
 
 @pytest.mark.parametrize("kube_version", KUBE_VERSIONS)
@@ -244,8 +253,7 @@ def test_mirror_percent_needs_gateway_api_v1_3(render: RenderFunc, kube_version:
     whose strict schema rejects the field."""
     m = render({**ISTIO, **CANARY, "canary.mirror.enabled": True, "canary.mirror.percent": 20})
     errors = schema_errors(m.get("HTTPRoute"), kube_version)
-    bundle = aks_component_versions()[kube_version]["gateway-api"]
-    if bundle == "v1.2.1":
+    if kube_version in {"1.31", "1.32", "1.33"}:
         assert any("percent" in e for e in errors), errors
     else:
         assert errors == []
@@ -259,3 +267,27 @@ def test_route_kinds_validate_strictly(render: RenderFunc, kind: str) -> None:
         assert schema_errors(obj, minor) == []
         obj["spec"] = {**obj["spec"], "unexpected": True}
         assert any("unexpected" in e for e in schema_errors(obj, minor)), (kind, minor)
+
+
+@pytest.mark.parametrize(
+    ("sets", "message"),
+    [
+        (
+            ["gateway.className=istio"],
+            'gateway.className: "istio" is not supported; allowed: approuting-istio, azure-alb-external',
+        ),
+        (
+            ["keda.enabled=true", "keda.server=ollama", "keda.prometheus.serverAddress=http://p:9090"],
+            'keda.server: "ollama" is not supported; allowed: vllm, tgi, triton',
+        ),
+    ],
+    ids=["gateway.className", "keda.server"],
+)
+def test_enums_checked_without_the_schema(renderer: Renderer, sets: list[str], message: str) -> None:
+    """`--skip-schema-validation` must not let an unknown gateway implementation or model server through."""
+    args = [str(renderer.helm), "template", "t", str(renderer.chart_dir), "--skip-schema-validation"]
+    proc = subprocess.run(
+        [*args, *(a for s in sets for a in ("--set", s))], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode != 0, f"{sets} rendered without the schema"
+    assert f"ai-inference: {message}" in proc.stderr, proc.stderr

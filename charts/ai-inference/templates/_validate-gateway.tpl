@@ -76,6 +76,11 @@ Prints one line per problem, "<key>: <what is wrong>; <what is allowed>"; ai-inf
 {{- printf "\ngateway.name: %q has %d characters; approuting-istio names its Deployment and Service %s-approuting-istio, which must fit in 63; allowed: at most 46 characters" $name (len $name) $name }}
 {{- end }}
 {{- end }}
+{{- with index ($gw.infrastructureAnnotations | default dict) "service.beta.kubernetes.io/azure-load-balancer-tcp-idle-timeout" }}
+{{- if not (and (regexMatch "^[0-9]+$" (toString .)) (ge (int .) 4) (le (int .) 30)) }}
+{{- printf "\ngateway.infrastructureAnnotations: service.beta.kubernetes.io/azure-load-balancer-tcp-idle-timeout %q is not a number of minutes the Azure Load Balancer accepts; allowed: \"4\" to \"30\"" (toString .) }}
+{{- end }}
+{{- end }}
 {{- if and $agc $gw.infrastructureAnnotations }}
 {{- print "\ngateway.infrastructureAnnotations: only approuting-istio creates a load balancer Service for the Gateway; Application Gateway for Containers runs outside the cluster; allowed: empty with gateway.className=azure-alb-external" }}
 {{- end }}
