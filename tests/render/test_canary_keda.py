@@ -122,14 +122,14 @@ def test_promote_keeps_the_stable_selector(render: RenderFunc) -> None:
 
 
 def test_network_policy_and_service_monitor_per_deployment(render: RenderFunc) -> None:
-    monitor = {"serviceMonitor.enabled": True, "serviceMonitor.apiVersion": "azmonitoring.coreos.com/v1"}
-    m = render({**CANARY, **monitor, "networkPolicy.enabled": True})
+    scrape = {"serviceMonitor.enabled": True, "serviceMonitor.apiVersion": "azmonitoring.coreos.com/v1"}
+    m = render({**CANARY, **scrape, "networkPolicy.enabled": True})
     for variant, deployment in deployments(m).items():
         labels = pod_labels(deployment)
-        assert [p for p in m.by_kind("NetworkPolicy") if selects(p["spec"]["podSelector"]["matchLabels"], labels)], (
-            variant
-        )
-    services = [s["metadata"]["labels"] for s in m.by_kind("Service")]
+        policies = [p for p in m.by_kind("NetworkPolicy") if selects(p["spec"]["podSelector"]["matchLabels"], labels)]
+        assert len(policies) == 1, variant
+        assert len(policies[0]["spec"]["ingress"]) == 2, "the gateway and the metrics scraper, on each Deployment"
+    services: list[dict[str, str]] = [s["metadata"]["labels"] for s in m.by_kind("Service")]
     for monitor in m.by_kind("ServiceMonitor"):
         assert len([s for s in services if selects(monitor["spec"]["selector"]["matchLabels"], s)]) == 1
 

@@ -161,7 +161,7 @@ def test_every_custom_resource_is_stored(kube: Kube, mode: Mode) -> None:
 
 def ready_endpoint_pods(kube: Kube, namespace: str, service: str, port: int) -> set[str] | None:
     """Names of the pods behind the Service's ready endpoints, once the Service has the port and some are ready."""
-    svc = kube.core.read_namespaced_service(service, namespace)
+    svc: Model = kube.core.read_namespaced_service(service, namespace)
     if port not in {p.port for p in svc.spec.ports}:
         return None
     slices = items(
@@ -172,9 +172,9 @@ def ready_endpoint_pods(kube: Kube, namespace: str, service: str, port: int) -> 
 
 
 def owner_deployment(kube: Kube, namespace: str, pod_name: str) -> str:
-    pod = kube.core.read_namespaced_pod(pod_name, namespace)
+    pod: Model = kube.core.read_namespaced_pod(pod_name, namespace)
     (rs_ref,) = [r for r in pod.metadata.owner_references if r.kind == "ReplicaSet"]
-    rs = kube.apps.read_namespaced_replica_set(rs_ref.name, namespace)
+    rs: Model = kube.apps.read_namespaced_replica_set(rs_ref.name, namespace)
     (dep_ref,) = [r for r in rs.metadata.owner_references if r.kind == "Deployment"]
     return str(dep_ref.name)
 
@@ -191,7 +191,12 @@ def test_route_backends_resolve_to_ready_endpoints(kube: Kube, mode: Mode) -> No
         )
         for where, backend in route_backend_refs(stored):  # type: ignore[arg-type]
             what = f"{route['kind']} {where} {backend['name']}:{backend['port']}"
-            pods = wait_for(what, lambda b=backend: ready_endpoint_pods(kube, mode.namespace, b["name"], b["port"]))
+            name, port = str(backend["name"]), int(backend["port"])
+
+            def endpoints(name: str = name, port: int = port) -> set[str] | None:
+                return ready_endpoint_pods(kube, mode.namespace, name, port)
+
+            pods = wait_for(what, endpoints)
             owners = {owner_deployment(kube, mode.namespace, p) for p in pods}
             assert len(owners) == 1, f"{what} reaches pods of {owners}"
 
@@ -203,7 +208,7 @@ def test_both_canary_deployments_roll_out(kube: Kube, modes: dict[str, Mode]) ->
     assert len(deployments) == 2
 
     def rolled_out() -> list[Model] | None:
-        deps = [kube.apps.read_namespaced_deployment(d.metadata.name, mode.namespace) for d in deployments]
+        deps: list[Model] = [kube.apps.read_namespaced_deployment(d.metadata.name, mode.namespace) for d in deployments]
         done = all(
             (d.status.available_replicas or 0) == d.spec.replicas == (d.status.updated_replicas or 0) for d in deps
         )
