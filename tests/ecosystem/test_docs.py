@@ -166,7 +166,13 @@ def test_timeout_table_has_a_row_per_path() -> None:
     section = readme[readme.index("## Timeouts") :]
     section = section[: section.index("\n## ", 1)]
     rows = [line.split("|")[1].strip() for line in section.splitlines() if line.startswith("| ") and "---" not in line]
-    assert [row.split(" (")[0] for row in rows[1:]] == ["App Routing nginx", "AGIC", "Gateway API"], rows
+    paths = [
+        "App Routing nginx",
+        "AGIC",
+        "Gateway API on approuting-istio",
+        "Gateway API on Application Gateway for Containers",
+    ]
+    assert [row.split(" (")[0] for row in rows[1:]] == paths, rows
     assert "**240 s** by default" in section, "the nginx row states the load balancer's default idle limit"
 
 
