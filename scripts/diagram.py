@@ -134,15 +134,13 @@ def workload_edges(g: Graph, s: Scene) -> None:
     for doc in s.docs:
         if doc["kind"] in GREY_KINDS:
             target = {"ServiceMonitor": "service", "HealthCheckPolicy": "service"}.get(doc["kind"], "deployment")
-            if doc["kind"] in {"WebApplicationFirewallPolicy", "RoutePolicy"}:
-                target = "route:HTTPRoute"
-            g.edge(
-                f"{doc['kind']}:{name_of(doc)}",
-                node_id(target, doc) if target != "route:HTTPRoute" else target,
-                "",
-                style="dotted",
-                color="#888888",
+            to = (
+                "route:HTTPRoute"
+                if doc["kind"] in {"WebApplicationFirewallPolicy", "RoutePolicy"}
+                else node_id(target, doc)
             )
+            label = {"ServiceMonitor": "scrapes", "PersistentVolumeClaim": "model cache"}.get(doc["kind"], "")
+            g.edge(f"{doc['kind']}:{name_of(doc)}", to, label, style="dotted", color="#888888")
     if s.scaled is not None:
         g.edge("prometheus", "keda", "queue depth", style="dashed")
         g.edge("keda", f"ScaledObject:{name_of(s.scaled)}", "reads", style="dashed")

@@ -291,3 +291,42 @@ def test_enums_checked_without_the_schema(renderer: Renderer, sets: list[str], m
     )
     assert proc.returncode != 0, f"{sets} rendered without the schema"
     assert f"ai-inference: {message}" in proc.stderr, proc.stderr
+
+
+# --- GRPCRoute ------------------------------------------------------------------------------------------------------
+
+GRPC_PORTS = {
+    "extraContainerPorts": [{"name": "grpc", "containerPort": 8001}],
+    "service.extraPorts": [{"name": "grpc", "port": 8001, "targetPort": "grpc", "appProtocol": "kubernetes.io/h2c"}],
+}
+GRPC = {**GRPC_PORTS, "httpRoute.grpc.enabled": True, "httpRoute.grpc.hostnames": ["grpc.vision.example.com"]}
+
+
+def test_grpc_route_to_the_named_service_port(render: RenderFunc) -> None:
+    methods = [{"method": {"service": "inference.GRPCInferenceService"}}]
+    m = render({**ISTIO, **GRPC, "httpRoute.grpc.matches": methods})
+    route = m.get("GRPCRoute")
+    assert route["apiVersion"] == "gateway.networking.k8s.io/v1"
+    assert route["metadata"]["name"] == m.get("HTTPRoute")["metadata"]["name"] + "-grpc"
+    assert route["spec"]["parentRefs"] == m.get("HTTPRoute")["spec"]["parentRefs"]
+    assert route["spec"]["hostnames"] == ["grpc.vision.example.com"]
+    (rule,) = route["spec"]["rules"]
+    assert rule == {"backendRefs": [{"name": m.get("Service")["metadata"]["name"], "port": 8001}], "matches": methods}
+    assert backends(m) == [{"name": m.get("Service")["metadata"]["name"], "port": 80}], "HTTP stays on service.port"
+
+
+def test_grpc_route_split_like_the_http_route(render: RenderFunc) -> None:
+    m = render({**ISTIO, **GRPC, **CANARY, "canary.weights.stable": 80, "canary.weights.canary": 20})
+    stable, canary = (s["metadata"]["name"] for s in m.by_kind("Service"))
+    assert backends(m, "GRPCRoute") == [
+        {"name": stable, "port": 8001, "weight": 80},
+        {"name": canary, "port": 8001, "weight": 20},
+    ]
+    assert all(8001 in {p["port"] for p in s["spec"]["ports"]} for s in m.by_kind("Service"))
+
+
+def test_network_policy_admits_the_gateway_on_the_grpc_port(render: RenderFunc) -> None:
+    m = render({**ISTIO, **GRPC, "networkPolicy.enabled": True})
+    (rule,) = m.by_kind("NetworkPolicy")[0]["spec"]["ingress"]
+    assert {"port": "grpc", "protocol": "TCP"} in rule["ports"]
+    assert any("podSelector" in p and "namespaceSelector" in p for p in rule["from"]), "the gateway pods"

@@ -68,7 +68,11 @@ def test_vllm(render: RenderFunc) -> None:
     assert volumes(m)["secrets"]["secret"]["secretName"] == "hf-token"
     assert not pod(m)["enableServiceLinks"], "Kubernetes would set VLLM_PORT for a Service named vllm"
     pvc = m.get("PersistentVolumeClaim")
-    assert pvc["spec"]["storageClassName"] == "managed-csi-premium"
+    # KEDA scales it to several pods, which share the cache: an Azure Files share, not a managed disk
+    assert (pvc["spec"]["storageClassName"], pvc["spec"]["accessModes"]) == ("azurefile-csi-premium", ["ReadWriteMany"])
+    assert "replicas" not in m.get("Deployment")["spec"]
+    trigger = m.get("ScaledObject")["spec"]["triggers"][0]["metadata"]
+    assert trigger["query"].startswith("sum(vllm:num_requests_waiting{")
     assert m.get("Deployment")["spec"]["strategy"]["rollingUpdate"] == {"maxSurge": 0, "maxUnavailable": 1}
     assert c["readinessProbe"]["httpGet"]["path"] == "/health"
     assert m.get("Deployment")["metadata"]["labels"]["app.kubernetes.io/version"] == "v0.33.0"

@@ -45,11 +45,17 @@ TIMEOUTS = {"request": "900s", "backendRequest": "600s"}
 ROUTE = {"enabled": True, "hostnames": ["vision.example.com"], "timeouts": TIMEOUTS}
 # One release per mode, installed side by side (each in its own namespace).
 MODES: dict[str, dict[str, Any]] = {
-    # approuting-istio with a Key Vault TLS listener, the Ingress still on (a migration), a mirrored 90/10 canary
+    # approuting-istio with a Key Vault TLS listener, the Ingress still on (a migration), HTTP and gRPC routes, a
+    # mirrored 90/10 canary
     "approuting": {
         "replicaCount": 2,
         "ingress": {"enabled": True, "hosts": ["vision.example.com"]},
-        "httpRoute": ROUTE,
+        # a gRPC port beside HTTP, published through a GRPCRoute on its own host name
+        "extraContainerPorts": [{"name": "grpc", "containerPort": 8001}],
+        "service": {
+            "extraPorts": [{"name": "grpc", "port": 8001, "targetPort": "grpc", "appProtocol": "kubernetes.io/h2c"}]
+        },
+        "httpRoute": {**ROUTE, "grpc": {"enabled": True, "hostnames": ["grpc.vision.example.com"]}},
         "gateway": {
             "create": True,
             "tls": {

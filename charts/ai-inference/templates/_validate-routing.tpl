@@ -7,7 +7,7 @@ ai-inference.validate collects them. */}}
 {{- if $ing.enabled }}
 {{- $agic := eq $ing.controller "agic" }}
 {{- if and $ing.grpc.enabled $agic }}
-{{- print "\ningress.grpc.enabled: AGIC cannot route gRPC: the Application Gateway speaks HTTP/1.1 to its backends and its backend-protocol is http or https only; allowed: ingress.controller=nginx (or Application Gateway for Containers, outside this chart)" }}
+{{- print "\ningress.grpc.enabled: AGIC cannot route gRPC: the Application Gateway speaks HTTP/1.1 to its backends and its backend-protocol is http or https only; allowed: ingress.controller=nginx, or Application Gateway for Containers through Gateway API (httpRoute.grpc with gateway.className=azure-alb-external)" }}
 {{- end }}
 {{- if and $ing.grpc.enabled (not $agic) }}
 {{- if not $ing.tls.enabled }}
