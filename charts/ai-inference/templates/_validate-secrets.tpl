@@ -42,6 +42,11 @@ Prints one line per problem, "<key>: <what is wrong>; <what is allowed>"; ai-inf
 {{- end }}
 {{- end }}
 {{- end }}
+{{- range $key := list "keyvaultName" "tenantId" "clientId" "objects" }}
+{{- if index $v.secrets.csi $key }}
+{{- printf "\nsecrets.csi.%s: only read when secrets.provider is csi; allowed: secrets.provider=csi, or leave it empty with native" $key }}
+{{- end }}
+{{- end }}
 {{- if and $v.secrets.native.data $v.secrets.native.existingSecret }}
 {{- print "\nsecrets.native: set either data or existingSecret, not both" }}
 {{- end }}
