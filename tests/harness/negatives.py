@@ -161,7 +161,8 @@ class Generator:
         kind = kind[0] if isinstance(kind, list) else kind
         if kind == "object":
             props = node.get("properties", {})
-            return {name: self.valid((*path, name)) for name in node.get("required", []) if name in props}
+            required = node.get("required", [])
+            return {name: self.valid((*path, name)) if name in props else "EXAMPLE" for name in required}
         if kind == "array":
             return [self.valid((*path, ITEM)) for _ in range(node.get("minItems", 0))]
         if kind in {"integer", "number"}:
