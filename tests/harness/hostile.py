@@ -156,7 +156,11 @@ def named_in(stderr: str, leaf: Leaf, text: str, *, within: bool = False) -> boo
     if within:
         named = [line.removeprefix("ai-inference: ").split(":", 1)[0] for line in lines]
         return any(leaf.dotted == n or leaf.dotted.startswith(n + ".") for n in named)
-    return any(line.startswith(f"ai-inference: {key}") for line in lines)
+    if any(line.startswith(f"ai-inference: {key}") for line in lines):
+        return True
+    # a map's check may name the map and the key apart: "<map>: <key> ... is not ..."
+    parent = ".".join(leaf.path[:-1])
+    return bool(parent) and any(line.startswith(f"ai-inference: {parent}:") and leaf.path[-1] in line for line in lines)
 
 
 def _chart_lines(stderr: str) -> list[str]:

@@ -108,7 +108,7 @@ class Scenario:
             elif not hit:
                 culprit = self.culprit(fixed, trial)
                 return None, trial, named, f"{result.stderr[:2000]}\nculprit: {culprit.dotted}"
-            named += hit
+            named += [leaf for leaf in hit if named_in(result.stderr, leaf, trial[leaf])]
             trial = {leaf: text for leaf, text in trial.items() if leaf not in hit}
         return None, trial, named, "gave up after 8 renders"
 
@@ -124,7 +124,9 @@ def _walk_case(scenario: Scenario, walk: Walk) -> None:
         walk.example.setdefault(leaf_class(SCHEMA, leaf), f"{case_id}: {leaf.dotted}")
     _rejected_by_schema(scenario, todo, hostile, walk)
     candidates = {leaf: text for leaf, text in benign.items() if walk.accepts(merged, leaf, text)}
-    baseline, base, _, stderr = scenario.settle({}, candidates)
+    baseline, base, named, stderr = scenario.settle({}, candidates)
+    if walk.checked:
+        _rejected_by_checks(scenario, named, hostile, walk)
     if not walk.checked:  # without the schema, leaves a chart check refuses are left to the checked walk
         for leaf in set(candidates) - set(base):
             walk.tried[leaf_class(SCHEMA, leaf)].update(walk.kinds)
@@ -181,6 +183,22 @@ def _rejected_by_schema(scenario: Scenario, todo: list[Leaf], hostile: dict[str,
                 walk.problems.append(
                     f"{scenario.case.id} [{kind}]: {leaf.dotted} rejected but not named:\n{result.stderr}"
                 )
+
+
+def _rejected_by_checks(scenario: Scenario, named: list[Leaf], hostile: dict[str, dict[Leaf, str]], walk: Walk) -> None:
+    """Leaves whose marked value a chart check refuses naming them (a value checked against another): each hostile
+    value, alone on the scenario, must be refused naming the leaf."""
+    for leaf in named:
+        for kind, values in hostile.items():
+            if kind in walk.tried[leaf_class(SCHEMA, leaf)]:
+                continue
+            walk.tried[leaf_class(SCHEMA, leaf)].add(kind)
+            result = scenario.render({leaf: values[leaf]})
+            if isinstance(result, RenderError) and named_in(result.stderr, leaf, values[leaf]):
+                walk.proven[leaf_class(SCHEMA, leaf)].add(kind)
+                walk.rejected += 1
+            else:
+                walk.problems.append(f"{scenario.case.id} [{kind}]: {leaf.dotted} is not refused naming it")
 
 
 def _hostile_render(
