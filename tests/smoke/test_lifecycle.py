@@ -102,7 +102,8 @@ def test_config_change_rolls_pods(kube: Kube, helm: Helm, namespace: str) -> Non
     ("bad", "reaches_cluster"),
     [
         pytest.param("secrets.provider=vault", False, id="schema-rejects"),
-        pytest.param("commonLabels.bad label=x", True, id="api-server-rejects"),
+        # requests above limits, written with an exponent the chart does not compare: only the API server rejects it
+        pytest.param("resources.requests.cpu=2e3", True, id="api-server-rejects"),
     ],
 )
 def test_invalid_upgrade_keeps_previous_revision(
