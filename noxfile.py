@@ -1,25 +1,28 @@
 """Sessions for the ai-inference chart. `nox` alone runs the default set (the whole test suite).
 
-nox -s lint             ruff, mypy, yamllint, helm lint --strict (helm 3 and 4)
+nox -s lint             ruff, mypy, yamllint, function and file size limits of the Python code
 nox -s render           the render tier under helm 3 and helm 4
-nox -s ecosystem        docs drift, ct-style lint, policy gates, OCI round trip, actionlint, shellcheck
+nox -s ecosystem        docs and generated-file drift, ct-style lint (helm lint --strict), policy gates, OCI round
+                        trip, actionlint, shellcheck
 nox -s smoke            the cluster tier (brings up the local kwok cluster unless KUBECONFIG is set)
 nox -s goldens          rewrite tests/goldens from the current chart (not in the default set)
 nox -s diagrams         redraw docs/diagrams from values/*.yaml (not in the default set)
+nox -s deploy -- <env>  install values/<env>.yaml into $KUBECONFIG or the local kwok cluster (scripts/deploy.py;
+                        `-- <env> --real-node` puts it on the real node; not in the default set)
+
+Every session that runs Python code of the project installs the test requirements and the harness package
+(tests/harness, an editable install of this repository's pyproject.toml), so tests, scripts and benchmarks import
+it by name.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
-from typing import Any
 
 import nox
 
 ROOT = Path(__file__).parent
-CHART = ROOT / "charts" / "ai-inference"
-VALUES = sorted((ROOT / "values").glob("*.yaml"))
 REQUIREMENTS = "tests/requirements.txt"
 HELMS = ("helm3", "helm4")
 # The newest helm 3 and helm 4 that a registry ships: the input-guard tests run under them too, so a helm upgrade that
@@ -38,6 +41,15 @@ nox.options.error_on_missing_interpreters = True
 nox.options.sessions = ["lint", "render", "ecosystem", "smoke"]
 
 
+def install_harness(session: nox.Session, *extra: str) -> None:
+    """The pinned test requirements (and `extra`), and the harness as an editable install: built once per
+    virtualenv (the editable install only points the venv at tests/, so later edits need no reinstall)."""
+    session.install("-r", REQUIREMENTS, *extra)
+    venv = Path(getattr(session.virtualenv, "location", ""))
+    if not any(venv.glob("lib/python*/site-packages/__editable__.ai_inference_chart_tests-*.pth")):
+        session.install("--no-deps", "-e", ".")
+
+
 def install_tools(session: nox.Session) -> Path:
     """Install the pinned helm 3, helm 4 and kubectl into .tools/bin and put them on PATH."""
     out = session.run("python", "scripts/install_tools.py", silent=True)
@@ -48,27 +60,21 @@ def install_tools(session: nox.Session) -> Path:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Static checks of the Python code, YAML, shell scripts and the chart."""
-    session.install(
-        "-r", REQUIREMENTS, "nox==2026.10.20", "ruff==0.17.6", "mypy==2.4.1", "types-PyYAML", "yamllint==1.38.0"
-    )
+    """Static checks of the Python code and of every YAML file (helm lint of the chart runs in the ecosystem tier's
+    ct-style lint)."""
+    install_harness(session, "nox==2026.10.20", "ruff==0.17.6", "mypy==2.4.1", "types-PyYAML", "yamllint==1.38.0")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")
-    session.run("yamllint", "--strict", "values", "charts/ai-inference/Chart.yaml", "charts/ai-inference/values.yaml")
-    bin_dir = install_tools(session)
-    for helm in HELMS:
-        for values in VALUES:
-            session.run(
-                str(bin_dir / helm), "lint", "--strict", str(CHART), "-f", str(values), silent=True, external=True
-            )
+    session.run("python", "scripts/check_code_size.py")
+    session.run("yamllint", "--strict", ".")
 
 
 @nox.session
 @nox.parametrize("helm", HELMS + NEWEST_HELMS)
 def render(session: nox.Session, helm: str) -> None:
     """The render tier: helm template + assertions, no cluster. Under the newest helms, the input guards only."""
-    session.install("-r", REQUIREMENTS)
+    install_harness(session)
     bin_dir = install_tools(session)
     session.env["HELM_BIN"] = str(bin_dir / helm)
     tests = GUARD_TESTS if helm in NEWEST_HELMS else ("tests/render",)
@@ -80,7 +86,7 @@ def render(session: nox.Session, helm: str) -> None:
 def goldens(session: nox.Session) -> None:
     """Rewrite the golden manifests in tests/goldens and the pinned negative inputs in tests/negatives.json (review
     the diff before committing)."""
-    session.install("-r", REQUIREMENTS)
+    install_harness(session)
     bin_dir = install_tools(session)
     session.env["HELM_BIN"] = str(bin_dir / "helm4")
     session.run(
@@ -136,7 +142,7 @@ def smoke(session: nox.Session) -> None:
     """The cluster tier: pytest tests/smoke against $KUBECONFIG, or against the local kwok cluster with its real node,
     which is built if needed, brought up, and torn down afterwards (also on failure) unless it was already running or
     SMOKE_KEEP_CLUSTER=1; after the teardown the host must be as it was before (scripts/realnode/hoststate.py)."""
-    session.install("-r", REQUIREMENTS)
+    install_harness(session)
     bin_dir = install_tools(session)
     session.env["HELM_BIN"] = os.environ.get("HELM_BIN", str(bin_dir / "helm4"))
     _, created = _cluster(session)
@@ -148,85 +154,17 @@ def smoke(session: nox.Session) -> None:
             session.run("python", HOST_STATE_PY, "compare", str(HOST_STATE), external=True)
 
 
-REAL_NODE_OVERLAY = ROOT / "tests" / "smoke" / "realnode-values.yaml"
-
-
-def _container_status(pod: dict[str, Any], simulated: bool) -> str:
-    """What the kubelet reports for a pod's first container: state, readiness, restarts ("simulated" on kwok nodes,
-    where no container runs)."""
-    if simulated:
-        return "simulated (kwok)"
-    statuses = pod["status"].get("containerStatuses") or [{}]
-    status = statuses[0]
-    state = next(iter(status.get("state") or {"-": {}}))
-    reason = (status.get("state") or {}).get(state, {}).get("reason", "")
-    ready = "ready" if status.get("ready") else "not ready"
-    return f"{state}{f' ({reason})' if reason else ''}, {ready}, restarts {status.get('restartCount', 0)}"
-
-
-def _show_pods(session: nox.Session, kubectl: tuple[str, ...], namespace: str) -> None:
-    """Each pod of the release with its phase, node and node pool, and for pods on real nodes their container status."""
-    nodes = json.loads(str(session.run(*kubectl, "get", "nodes", "-o", "json", external=True, silent=True)))
-    by_name = {n["metadata"]["name"]: n["metadata"] for n in nodes["items"]}
-    selector = "app.kubernetes.io/instance=ai-inference"
-    out = session.run(
-        *kubectl, "get", "pods", "-n", namespace, "-l", selector, "-o", "json", external=True, silent=True
-    )
-    session.log(f"{'POD':<44} {'PHASE':<10} {'NODE':<34} {'POOL':<9} CONTAINER")
-    for pod in json.loads(str(out))["items"]:
-        node = pod["spec"].get("nodeName", "-")
-        meta = by_name.get(node, {})
-        pool = meta.get("labels", {}).get("kubernetes.azure.com/agentpool", "-")
-        simulated = meta.get("annotations", {}).get("kwok.x-k8s.io/node") == "fake" or node == "-"
-        session.log(
-            f"{pod['metadata']['name']:<44} {pod['status'].get('phase', '?'):<10} {node:<34} {pool:<9} "
-            + _container_status(pod, simulated)
-        )
-
-
 @nox.session
 def deploy(session: nox.Session) -> None:
-    """`nox -s deploy -- <env> [--real-node]`: helm upgrade --install values/<env>.yaml (default dev) into namespace
-    ai-inference-<env> of $KUBECONFIG or the local kwok cluster, wait, and show each pod's node, node pool and, on the
-    real node, its container status. --real-node adds tests/smoke/realnode-values.yaml: the stand-in model server
-    on the real pool (CPU values files). The local cluster keeps running (`bash scripts/cluster.sh down` removes it)."""
-    args = [a for a in session.posargs if a != "--real-node"]
-    env = args[0] if args else "dev"
-    values = ROOT / "values" / f"{env}.yaml"
-    if not values.is_file():
-        session.error(f"no values/{env}.yaml; choose one of: {', '.join(v.stem for v in VALUES)}")
-    overlay = ["-f", str(REAL_NODE_OVERLAY)] if "--real-node" in session.posargs else []
-    bin_dir = install_tools(session)
-    helm = os.environ.get("HELM_BIN", str(bin_dir / "helm4"))
+    """`nox -s deploy -- <env> [--real-node]`: scripts/deploy.py installs values/<env>.yaml (default dev) into
+    namespace ai-inference-<env> of $KUBECONFIG or the local kwok cluster, waits, and shows each pod's node, node pool
+    and, on the real node, its container status. --real-node adds tests/smoke/realnode-values.yaml: the stand-in
+    model server on the real pool (CPU values files). The local cluster keeps running (`bash scripts/cluster.sh down`
+    removes it)."""
+    install_harness(session)
+    install_tools(session)
     kubeconfig, _ = _cluster(session)
-    namespace = f"ai-inference-{env}"
-    kubectl = (str(bin_dir / "kubectl"), "--kubeconfig", kubeconfig)
-    found = session.run(
-        *kubectl, "get", "namespace", namespace, "-o", "name", external=True, silent=True, success_codes=[0, 1]
-    )
-    if not str(found or "").strip().startswith("namespace/"):
-        session.run(*kubectl, "create", "namespace", namespace, external=True)
-    pss = [f"pod-security.kubernetes.io/{mode}=restricted" for mode in ("enforce", "warn", "audit")]
-    session.run(*kubectl, "label", "namespace", namespace, *pss, "--overwrite", external=True)
-    session.run(
-        helm,
-        "upgrade",
-        "--install",
-        "ai-inference",
-        str(CHART),
-        "-f",
-        str(values),
-        *overlay,
-        "-n",
-        namespace,
-        "--kubeconfig",
-        kubeconfig,
-        "--wait",
-        "--timeout",
-        "180s",
-        external=True,
-    )
-    _show_pods(session, kubectl, namespace)
+    session.run("python", "scripts/deploy.py", *session.posargs, "--kubeconfig", kubeconfig)
     if not os.environ.get("KUBECONFIG"):
         session.log(f"cluster left running: export KUBECONFIG={kubeconfig}")
         session.log("tear it down with: bash scripts/cluster.sh down")
@@ -234,7 +172,7 @@ def deploy(session: nox.Session) -> None:
 
 # --- ecosystem tier and pictures (docs, ct-style lint, policy gates, OCI, workflow lint) ---------------------------
 
-ECOSYSTEM_REQUIREMENTS = ("yamale==6.1.0", "yamllint==1.38.0")
+ECOSYSTEM_REQUIREMENTS = ("yamale==6.1.0",)
 CHECKOV = "checkov==3.3.30"
 
 
@@ -255,18 +193,18 @@ def ecosystem(session: nox.Session) -> None:
     """Docs drift, ci/ <-> values/, ct-style lint, checkov and kube-score gates, OCI round trip, actionlint,
     pictures. Installs: pinned PyPI packages, checkov in its own venv, Go tools (helm-docs, kube-score, registry,
     actionlint) into .tools/bin, and graphviz/shellcheck with apt-get when missing (as root)."""
-    session.install("-r", REQUIREMENTS, *ECOSYSTEM_REQUIREMENTS)
+    install_harness(session, *ECOSYSTEM_REQUIREMENTS)
     install_tools(session)
     session.run("python", "scripts/install_go_tools.py", silent=True)
-    session.env["CHECKOV_BIN"] = str(_tool_venv(session, "checkov", CHECKOV) / "checkov")
-    session.env["BC_SKIP_MAPPING"] = "TRUE"  # checkov: no Prisma Cloud look-ups
+    # scripts/checkov_scan.py runs in checkov's virtualenv; it keeps checkov offline (no platform, no update check)
+    session.env["CHECKOV_PYTHON_BIN"] = str(_tool_venv(session, "checkov", CHECKOV) / "python")
     session.run("pytest", "tests/ecosystem", *session.posargs)
 
 
 @nox.session
 def diagrams(session: nox.Session) -> None:
     """Redraw docs/diagrams/<env>.{dot,svg,png} from values/*.yaml (Graphviz dot, installed with apt-get if missing)."""
-    session.install("pyyaml==6.0.4")
+    install_harness(session)
     bin_dir = install_tools(session)
     session.run("python", "scripts/install_go_tools.py", "dot", silent=True)
     session.env["HELM_BIN"] = str(bin_dir / "helm4")

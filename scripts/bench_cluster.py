@@ -11,8 +11,10 @@
   4. the chart with the stand-in on the real node: image pull (the kubelet's figure) and install to all pods Ready;
   5. unless --no-fleet: the chart on a simulated GPU fleet of 50, 200 and 500 nodes in three zones with 10, 100
      and 400 replicas: time to all pods scheduled and Ready, spread per zone and per node (scripts/bench_fleet.py);
-  6. with --smoke: the wall time of `pytest tests/smoke` against that cluster (run this script with a Python
-     that has tests/requirements.txt, e.g. `.nox/smoke/bin/python scripts/bench_cluster.py --smoke`).
+  6. with --smoke: the wall time of `pytest tests/smoke` against that cluster.
+
+Run it with a Python that has the harness and tests/requirements.txt installed, e.g.
+`.nox/smoke/bin/python scripts/bench_cluster.py --smoke`.
 
 No figure here is asserted anywhere; they are for the README.
 """
@@ -30,15 +32,17 @@ import time
 from pathlib import Path
 
 from bench_fleet import fleet_figures
+from harness.paths import CHART_DIR, REPO_ROOT, chart_values_files
+from harness.render import load_values_file
+from harness.rules import value_at
+from harness.tools import helm_binary, tool
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = ROOT / ".tools" / "bin"
 CLUSTER = "ai-inference-bench"
 PSS = [f"pod-security.kubernetes.io/{mode}=restricted" for mode in ("enforce", "warn", "audit")]
 
 
 def run(*args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> str:
-    proc = subprocess.run(args, input=stdin, capture_output=True, text=True, env=env, cwd=ROOT, check=False)
+    proc = subprocess.run(args, input=stdin, capture_output=True, text=True, env=env, cwd=REPO_ROOT, check=False)
     if proc.returncode != 0:
         sys.exit(f"{' '.join(args)} failed:\n{proc.stderr}{proc.stdout}")
     return proc.stdout
@@ -51,7 +55,7 @@ def timed(*args: str, env: dict[str, str] | None = None) -> tuple[float, str]:
 
 
 def build_figure(cold: bool) -> None:
-    build = str(ROOT / "scripts" / "cluster-tools" / "build.sh")
+    build = str(REPO_ROOT / "scripts" / "cluster-tools" / "build.sh")
     if cold:
         with tempfile.TemporaryDirectory(prefix="cluster-tools-") as tmp:
             env = dict(os.environ, TOOLS_DIR=tmp, GOCACHE=str(Path(tmp) / "gocache"))
@@ -59,7 +63,7 @@ def build_figure(cold: bool) -> None:
             seconds, _ = timed(build, env=env)
         print(f"cold build of the cluster binaries: {seconds / 60:.1f} min ({seconds:.0f} s)")
         return
-    record = ROOT / ".tools" / "cluster" / "build-time"
+    record = REPO_ROOT / ".tools" / "cluster" / "build-time"
     if record.exists():
         print(f"last build of the cluster binaries: {record.read_text().strip()}")
         print("  (cold only if GOCACHE was empty then; measure a cold build with --cold-build)")
@@ -68,14 +72,15 @@ def build_figure(cold: bool) -> None:
 
 
 def install_figures(kubeconfig: str, helm: str) -> None:
-    kubectl = [str(BIN / "kubectl"), "--kubeconfig", kubeconfig]
-    for values in sorted((ROOT / "values").glob("*.yaml")):
+    kubectl = [str(tool("kubectl")), "--kubeconfig", kubeconfig]
+    for values in chart_values_files():
         ns = f"bench-{values.stem}"
         run(*kubectl, "create", "namespace", ns)
         run(*kubectl, "label", "namespace", ns, *PSS)
-        # staging reads an existing Secret
-        run(*kubectl, "-n", ns, "create", "secret", "generic", "roo-vision-staging-secrets", "--from-literal=k=v")
-        args = ["install", values.stem, str(ROOT / "charts" / "ai-inference"), "-f", str(values), "-n", ns]
+        existing = value_at(load_values_file(values), "secrets.native.existingSecret")
+        if existing:  # a Secret the values file expects to exist already
+            run(*kubectl, "-n", ns, "create", "secret", "generic", str(existing), "--from-literal=k=v")
+        args = ["install", values.stem, str(CHART_DIR), "-f", str(values), "-n", ns]
         seconds, _ = timed(helm, *args, "--kubeconfig", kubeconfig, "--wait", "--timeout", "120s")
         print(f"  {values.stem:<22} {seconds:5.2f} s")
 
@@ -83,7 +88,7 @@ def install_figures(kubeconfig: str, helm: str) -> None:
 def real_node_figures(kubeconfig: str, helm: str) -> None:
     """The real node's start-up figures (scripts/realnode/node.sh records them), then the chart with the stand-in on
     it: the kubelet's image pull time and `helm install --wait` to all pods Ready."""
-    timings = ROOT / ".tools" / "realnode" / CLUSTER / "timings"
+    timings = REPO_ROOT / ".tools" / "realnode" / CLUSTER / "timings"
     if not timings.exists():
         print("real node: not up (REALNODE=0?)")
         return
@@ -93,12 +98,12 @@ def real_node_figures(kubeconfig: str, helm: str) -> None:
         f"{figures.get('node_ready_seconds', '?')} s, CoreDNS Ready {figures.get('dns_ready_seconds', '?')} s "
         "(from the start of the node)"
     )
-    kubectl = [str(BIN / "kubectl"), "--kubeconfig", kubeconfig]
+    kubectl = [str(tool("kubectl")), "--kubeconfig", kubeconfig]
     ns = "bench-realnode"
     run(*kubectl, "create", "namespace", ns)
     run(*kubectl, "label", "namespace", ns, *PSS)
-    overlay = ROOT / "tests" / "smoke" / "realnode-values.yaml"
-    args = ["install", "real", str(ROOT / "charts" / "ai-inference"), "-f", str(overlay), "-n", ns]
+    overlay = REPO_ROOT / "tests" / "smoke" / "realnode-values.yaml"
+    args = ["install", "real", str(CHART_DIR), "-f", str(overlay), "-n", ns]
     seconds, _ = timed(helm, *args, "--kubeconfig", kubeconfig, "--wait", "--timeout", "120s")
     events = json.loads(run(*kubectl, "get", "events", "-n", ns, "--field-selector", "reason=Pulled", "-o", "json"))
     pulls = [m.group(1) for e in events["items"] if (m := re.search(r"in (\S+) \(", e.get("message", "")))]
@@ -113,12 +118,12 @@ def main() -> None:
     parser.add_argument("--smoke", action="store_true", help="also time pytest tests/smoke on the bench cluster")
     parser.add_argument("--no-fleet", action="store_true", help="skip the simulated GPU fleet figures")
     opts = parser.parse_args()
-    helm = os.environ.get("HELM_BIN", str(BIN / "helm4"))
-    cluster_sh = str(ROOT / "scripts" / "cluster.sh")
+    helm = str(helm_binary())
+    cluster_sh = str(REPO_ROOT / "scripts" / "cluster.sh")
     env = dict(os.environ, KWOK_CLUSTER_NAME=CLUSTER)
 
     build_figure(opts.cold_build)
-    run(str(ROOT / "scripts" / "cluster-tools" / "build.sh"))
+    run(str(REPO_ROOT / "scripts" / "cluster-tools" / "build.sh"))
     run(cluster_sh, "down", env=env)
     try:
         seconds, out = timed(cluster_sh, "up", env=env)

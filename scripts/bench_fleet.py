@@ -14,9 +14,10 @@ import subprocess
 import time
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from harness.paths import CHART_DIR, REPO_ROOT
+from harness.tools import tool
+
 POOL = "gpufleet"
 ZONES = ("eastus-1", "eastus-2", "eastus-3")
 GPUS_PER_NODE = 8  # Standard_ND96asr_v4: 8 x A100
@@ -60,7 +61,7 @@ class Fleet:
     size: int = 0  # nodes added so far
 
     def run(self, *args: str, stdin: str | None = None) -> str:
-        proc = subprocess.run(args, input=stdin, capture_output=True, text=True, cwd=ROOT, check=False)
+        proc = subprocess.run(args, input=stdin, capture_output=True, text=True, cwd=REPO_ROOT, check=False)
         if proc.returncode != 0:
             raise RuntimeError(f"{' '.join(args)} failed:\n{proc.stderr}{proc.stdout}")
         return proc.stdout
@@ -96,7 +97,7 @@ class Fleet:
         self.run(*self.kubectl, "label", "namespace", namespace, *PSS)
         start = time.monotonic()
         self.run(
-            *self.helm, "upgrade", "--install", "fleet", str(ROOT / "charts" / "ai-inference"), "-n", namespace,
+            *self.helm, "upgrade", "--install", "fleet", str(CHART_DIR), "-n", namespace,
             "--set", "gpu.enabled=true", "--set", f"replicaCount={replicas}",
             "--set-json", f'gpu.nodeSelector={{"kubernetes.azure.com/agentpool":"{POOL}"}}',
         )  # fmt: skip
@@ -141,9 +142,7 @@ def spread(pods: list[dict[str, object]], size: int) -> str:
 
 
 def fleet_figures(kubeconfig: str, helm: str) -> None:
-    fleet = Fleet(
-        [str(ROOT / ".tools" / "bin" / "kubectl"), "--kubeconfig", kubeconfig], [helm, "--kubeconfig", kubeconfig]
-    )
+    fleet = Fleet([str(tool("kubectl")), "--kubeconfig", kubeconfig], [helm, "--kubeconfig", kubeconfig])
     print(f"GPU fleet ({GPUS_PER_NODE} GPUs per node, zones {', '.join(ZONES)}): helm upgrade --install -> "
           "all pods scheduled / all Ready; spread vs. the chart's maxSkew 1")  # fmt: skip
     try:

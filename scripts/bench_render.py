@@ -5,12 +5,14 @@
     python scripts/bench_render.py --raw-only
 
 Prints, per helm binary:
-- the median wall time of one raw `helm template` of the chart's default values (`--runs` runs),
+- the median wall time of one raw `helm template` of the chart's default values (`--runs` runs; the harness's own
+  command line, run without its cache or YAML parsing),
 - the number of unique renders the render tier performed and the time they spent inside helm (recorded by
   tests/conftest.py in the pytest cache, `.pytest_cache/v/render/stats/<helm>`),
 - the render tier's wall time (`pytest tests/render`),
 so the harness's overhead over raw helm (`tier wall - unique renders x raw median / workers`) is visible.
-Nothing here asserts on time.
+Nothing here asserts on time. Run it with a Python that has the harness installed
+(e.g. .nox/render-helm-helm4/bin/python).
 """
 
 from __future__ import annotations
@@ -22,21 +24,25 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-ROOT = Path(__file__).resolve().parents[1]
-CHART = ROOT / "charts" / "ai-inference"
-HELMS = ("helm3", "helm4")
+from harness.errors import ToolNotFound
+from harness.paths import REPO_ROOT
+from harness.render import Renderer, RenderRequest
+from harness.tools import HELMS, helm_binary
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
-def raw_median_ms(helm: Path, runs: int) -> float:
+def raw_median_ms(renderer: Renderer, runs: int) -> float:
     """Median milliseconds of `helm template` of the default values (after one warm-up run)."""
-    cmd = [str(helm), "template", "bench", str(CHART), "--namespace", "bench"]
-    subprocess.run(cmd, capture_output=True, check=True)
+    request = RenderRequest.make(release="bench", namespace="bench")
+    renderer.run_helm(request).check_returncode()
     samples = []
     for _ in range(runs):
         started = time.perf_counter()
-        subprocess.run(cmd, capture_output=True, check=True)
+        renderer.run_helm(request).check_returncode()
         samples.append((time.perf_counter() - started) * 1000)
     return statistics.median(samples)
 
@@ -46,9 +52,9 @@ def run_tier(helm: Path) -> tuple[float, int, dict[str, float]]:
     env = {**os.environ, "HELM_BIN": str(helm)}
     cmd = [sys.executable, "-m", "pytest", "tests/render", "-q", "-p", "no:helm-charts"]
     started = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    proc = subprocess.run(cmd, cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - started
-    stats_file = ROOT / ".pytest_cache" / "v" / "render" / "stats" / helm.name
+    stats_file = REPO_ROOT / ".pytest_cache" / "v" / "render" / "stats" / helm.name
     stats = json.loads(stats_file.read_text(encoding="utf-8")) if stats_file.is_file() else {}
     if proc.returncode != 0:
         print(proc.stdout[-2000:], proc.stderr[-2000:], sep="\n", file=sys.stderr)
@@ -60,19 +66,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="render tier vs raw helm timings")
     parser.add_argument("--runs", type=int, default=15, help="raw helm runs per binary (median reported)")
     parser.add_argument("--raw-only", action="store_true", help="skip the render-tier runs")
-    parser.add_argument("--bin-dir", type=Path, default=ROOT / ".tools" / "bin")
     args = parser.parse_args(argv)
     status = 0
     print(f"cores: {os.cpu_count()}")
     for name in HELMS:
-        helm = args.bin_dir / name
-        if not helm.is_file():
-            print(f"{name}: not installed (python scripts/install_tools.py)")
+        try:
+            helm = helm_binary(name)
+        except ToolNotFound as err:
+            print(f"{name}: {err}")
             status = 1
             continue
-        version = subprocess.run([str(helm), "version", "--short"], capture_output=True, text=True, check=True)
-        median = raw_median_ms(helm, args.runs)
-        print(f"{name} ({version.stdout.strip()}): raw `helm template` of default values, median {median:.0f} ms")
+        renderer = Renderer(helm)
+        try:
+            median = raw_median_ms(renderer, args.runs)
+            print(f"{name} ({renderer.helm_version()}): raw `helm template` of default values, median {median:.0f} ms")
+        finally:
+            renderer.close()
         if args.raw_only:
             continue
         wall, code, stats = run_tier(helm)

@@ -1,24 +1,24 @@
 #!/usr/bin/env python3
 """Draw the architecture of the chart rendered with a values file: Graphviz DOT written here, laid out by `dot`.
 
-The picture is read from `helm template` output, not from the values: Deployments (stable and canary; replicas, HPA or
-KEDA range, GPU count), Services (with the route's traffic shares), Ingress and its controller (application routing's
-nginx in the cluster, or AGIC and the Application Gateway in front of it), Gateway API Gateway and routes with their
-implementation (the approuting-istio gateway pods, or Application Gateway for Containers with its WAF), KEDA and the
-Prometheus it queries, ConfigMap, Secret or SecretProviderClass with Azure Key Vault and workload identity, and the
-node pool the pods land on (GPU pool with its taint, or CPU nodes kept off GPU nodes).
+The picture is read from the rendered manifests (harness.render), not from the values: Deployments (stable and
+canary; replicas, HPA or KEDA range, GPU count), Services (with the route's traffic shares), Ingress and its controller
+(application routing's nginx in the cluster, or AGIC and the Application Gateway in front of it), Gateway API Gateway
+and routes with their implementation (the approuting-istio gateway pods, or Application Gateway for Containers with
+its WAF), KEDA and the Prometheus it queries, ConfigMap, Secret or SecretProviderClass with Azure Key Vault and
+workload identity, and the node pool the pods land on (GPU pool with its taint, or CPU nodes kept off GPU nodes).
 
     python3 scripts/diagram.py values/dev.yaml                 # -> docs/diagrams/dev.{dot,svg,png}
     python3 scripts/diagram.py --all                           # every values/*.yaml
     python3 scripts/diagram.py --all --check                   # exit 1 when a committed .dot is stale
 
-Needs helm (HELM_BIN, .tools/bin/helm4 or helm on PATH) and Graphviz `dot` (Debian package graphviz).
+Needs the harness package (`nox -s diagrams` installs it), helm (HELM_BIN, else .tools/bin/helm4) and Graphviz
+`dot` (Debian package graphviz). The drawing parts are in scripts/diagram_parts.py.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
@@ -26,14 +26,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-ROOT = Path(__file__).resolve().parent.parent
-CHART = ROOT / "charts" / "ai-inference"
-OUT = ROOT / "docs" / "diagrams"
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from diagram_parts import (  # noqa: E402 - the sibling module of this script
+from diagram_parts import (
     GREY_KINDS,
     K8S,
     NAMESPACE,
@@ -51,21 +44,17 @@ from diagram_parts import (  # noqa: E402 - the sibling module of this script
     q,
     routing_nodes,
 )
+from harness.paths import REPO_ROOT, chart_values_files
+from harness.render import Renderer, RenderRequest
+from harness.tools import helm_binary
 
+OUT = REPO_ROOT / "docs" / "diagrams"
 RELEASE = "inference"
 
 
-def helm_binary() -> str:
-    for candidate in (os.environ.get("HELM_BIN"), str(ROOT / ".tools" / "bin" / "helm4"), shutil.which("helm")):
-        if candidate and Path(candidate).exists():
-            return candidate
-    sys.exit("helm not found: set HELM_BIN or run python3 scripts/install_tools.py")
-
-
-def render(values: Path) -> list[dict[str, Any]]:
-    args = [helm_binary(), "template", RELEASE, str(CHART), "--namespace", NAMESPACE, "-f", str(values)]
-    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
-    return [doc for doc in yaml.safe_load_all(out) if isinstance(doc, dict)]
+def request_for(values: Path) -> RenderRequest:
+    """What a picture is drawn from: the values file rendered as release `inference` in namespace `inference`."""
+    return RenderRequest.make(values_files=[values], release=RELEASE, namespace=NAMESPACE)
 
 
 def ingress_edges(g: Graph, s: Scene) -> None:
@@ -176,16 +165,20 @@ def build(title: str, docs: list[dict[str, Any]]) -> str:
     return "\n".join(g.lines) + "\n"
 
 
-def draw(values: Path, out: Path, *, check: bool) -> bool:
-    """Write <out>/<env>.dot/.svg/.png; with check, only compare the DOT source. True when up to date."""
+def title_of(values: Path) -> str:
+    """The picture's title: the values file's name and its leading comment block."""
     comment: list[str] = []
-    for line in values.read_text().splitlines():  # the file's leading comment block describes it
+    for line in values.read_text().splitlines():
         if not line.startswith("#"):
             break
         comment.append(line.lstrip("#").strip())
     description = "\n".join(textwrap.wrap(" ".join(comment), 110))
-    title = f"ai-inference with values/{values.name}" + (f"\n{description}" if description else "")
-    dot_source = build(title, render(values))
+    return f"ai-inference with values/{values.name}" + (f"\n{description}" if description else "")
+
+
+def draw(renderer: Renderer, values: Path, out: Path, *, check: bool) -> bool:
+    """Write <out>/<env>.dot/.svg/.png; with check, only compare the DOT source. True when up to date."""
+    dot_source = build(title_of(values), renderer.render(request_for(values)).objects)
     target = out / f"{values.stem}.dot"
     if check:
         return target.is_file() and target.read_text() == dot_source
@@ -208,10 +201,15 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--check", action="store_true", help="compare the DOT sources only; exit 1 when stale")
     args = parser.parse_args(argv)
-    files: list[Path] = list(args.values) + (sorted((ROOT / "values").glob("*.yaml")) if args.all else [])
+    files: list[Path] = list(args.values) + (chart_values_files() if args.all else [])
     if not files:
         parser.error("name values files or pass --all")
-    stale = [f for f in files if not draw(f, args.out, check=args.check)]
+    renderer = Renderer(helm_binary())
+    try:
+        renderer.prerender(request_for(f) for f in files)
+        stale = [f for f in files if not draw(renderer, f, args.out, check=args.check)]
+    finally:
+        renderer.close()
     for f in stale:
         print(f"stale or missing: {args.out / f.stem}.dot (run nox -s diagrams)")
     return 1 if stale else 0

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build the pinned Go tools of the ecosystem tier into .tools/bin (git-ignored), and the apt tools it needs.
 
-Go tools come from the Go module proxy with `go install <module>@<version>` and GOBIN=.tools/bin.
+Go tools are built from their pinned Go modules with `go install <module>@<version>` and GOBIN=.tools/bin.
 A tool is skipped when .tools/bin already holds it at the pinned version (recorded in a stamp file
 next to it, since not every tool prints its module version). Debian packages (graphviz for the
 diagrams, shellcheck for actionlint's shell checks) are installed with apt-get only when the

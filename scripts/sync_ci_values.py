@@ -13,16 +13,16 @@ import os
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-VALUES_DIR = ROOT / "values"
-CI_DIR = ROOT / "charts" / "ai-inference" / "ci"
+from harness.paths import CHART_DIR, VALUES_DIR, chart_values_files
+
+CI_DIR = CHART_DIR / "ci"
 SUFFIX = "-values.yaml"
 
 
 def expected_links() -> dict[str, str]:
     """ci/ file name -> the relative link target it must have."""
     rel = Path(os.path.relpath(VALUES_DIR, CI_DIR))
-    return {f"{values.stem}{SUFFIX}": str(rel / values.name) for values in sorted(VALUES_DIR.glob("*.yaml"))}
+    return {f"{values.stem}{SUFFIX}": str(rel / values.name) for values in chart_values_files()}
 
 
 def differences() -> list[str]:

@@ -7,6 +7,7 @@
 The types, patterns, enums and bounds in the schema are written by hand. This script only copies each key's
 helm-docs `# --` comment into `description` and its value into `default`, and lists keys that are in values.yaml
 but not in the schema (add them by hand) or in the schema but no longer in values.yaml (remove them).
+Needs the harness package (`pip install -e .`; the nox sessions install it).
 """
 
 from __future__ import annotations
@@ -18,13 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from harness.paths import CHART_DIR, REPO_ROOT
+from harness.values_doc import parse_doc_comments
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-
-from harness.values_doc import parse_doc_comments  # noqa: E402
-
-CHART = ROOT / "charts" / "ai-inference"
 # `$comment` prefix marking a schema object that mirrors a Kubernetes type (all its fields listed, few defaulted)
 OPEN_TYPE = "Kubernetes type"
 
@@ -70,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point."""
     parser = argparse.ArgumentParser(description="Sync values.schema.json descriptions and defaults from values.yaml")
     parser.add_argument("--check", action="store_true", help="report differences, write nothing")
-    parser.add_argument("--chart", type=Path, default=CHART)
+    parser.add_argument("--chart", type=Path, default=CHART_DIR)
     args = parser.parse_args(argv)
     schema_path = args.chart / "values.schema.json"
     before = schema_path.read_text(encoding="utf-8")
@@ -91,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if problems else 0
     if after != before:
         schema_path.write_text(after, encoding="utf-8")
-        print(f"updated {schema_path.relative_to(ROOT)}")
+        print(f"updated {schema_path.relative_to(REPO_ROOT)}")
     return 1 if problems else 0
 
 

@@ -1,56 +1,56 @@
-"""The steps of `ct lint` (chart-testing), done with tools that install here.
+"""The steps of `ct lint` (chart-testing), run with the settings of ct.yaml.
 
-chart-testing itself cannot be installed on this project's machines: its Go module is not served by the module proxy.
 ct lint runs, per changed chart: the version-increment check against the target branch, a Yamale schema check of
 Chart.yaml, yamllint of Chart.yaml, values.yaml and ci/*-values.yaml, the maintainers check (off in ct.yaml), and
-`helm lint` per ci/*-values.yaml with `--helm-lint-extra-args` (`--strict` in ct.yaml). ct.yaml at the repository
-root lets someone with ct run the same thing.
+`helm lint` per ci/*-values.yaml with `--helm-lint-extra-args` (`--strict` in ct.yaml). Here each step is its own
+test, on Helm 3 and Helm 4; yamllint runs once per suite, over every YAML file of the repository, in `nox -s lint`
+with the configuration ct.yaml names. `ct lint --config ct.yaml` runs the same steps (chart README, Contributing).
 """
 
 from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from typing import TYPE_CHECKING
 
 import pytest
 import yamale
 import yaml
+from harness.paths import CHART_DIR, REPO_ROOT
+from harness.tools import HELMS, helm_binary, run
 
-from .support import CHART, CI_DIR, HELMS, ROOT, run, tool
 from .version_bump import check_version_increment, semver_key
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-CT_CONFIG: dict[str, object] = yaml.safe_load((ROOT / "ct.yaml").read_text())
-CHART_REL = str(CHART.relative_to(ROOT))
+CT_CONFIG: dict[str, object] = yaml.safe_load((REPO_ROOT / "ct.yaml").read_text())
+CHART_REL = str(CHART_DIR.relative_to(REPO_ROOT))
 
 
 def scenario_files() -> list[Path]:
-    return sorted(CI_DIR.glob("*-values.yaml"))
+    """ct's scenarios: ci/*-values.yaml (links to values/*.yaml)."""
+    return sorted((CHART_DIR / "ci").glob("*-values.yaml"))
 
 
 def test_ct_config() -> None:
     assert CT_CONFIG["validate-maintainers"] is False
     assert CT_CONFIG["check-version-increment"] is True
     assert CT_CONFIG["helm-lint-extra-args"] == "--strict"
-    assert CT_CONFIG["chart-dirs"] == [str(CHART.parent.relative_to(ROOT))]
+    assert CT_CONFIG["chart-dirs"] == [str(CHART_DIR.parent.relative_to(REPO_ROOT))]
     for key in ("chart-yaml-schema", "lint-conf"):
-        assert (ROOT / str(CT_CONFIG[key])).is_file(), f"ct.yaml {key} points at a missing file"
+        assert (REPO_ROOT / str(CT_CONFIG[key])).is_file(), f"ct.yaml {key} points at a missing file"
 
 
 def test_chart_yaml_schema() -> None:
-    schema = yamale.make_schema(str(ROOT / str(CT_CONFIG["chart-yaml-schema"])))
-    data = yamale.make_data(str(CHART / "Chart.yaml"))
+    schema = yamale.make_schema(str(REPO_ROOT / str(CT_CONFIG["chart-yaml-schema"])))
+    data = yamale.make_data(str(CHART_DIR / "Chart.yaml"))
     yamale.validate(schema, data, strict=True)  # raises YamaleError with every problem
 
 
-def test_yamllint() -> None:
-    files = [CHART / "Chart.yaml", CHART / "values.yaml", *scenario_files()]
-    args = [sys.executable, "-m", "yamllint", "--strict", "-c", str(ROOT / str(CT_CONFIG["lint-conf"]))]
-    run([*args, *map(str, files)], cwd=ROOT)
+def test_yamllint_config_is_the_repositorys() -> None:
+    """ct and `nox -s lint` lint YAML with one configuration."""
+    assert CT_CONFIG["lint-conf"] == ".yamllint.yaml"
 
 
 def test_there_are_scenarios() -> None:
@@ -60,14 +60,15 @@ def test_there_are_scenarios() -> None:
 @pytest.mark.parametrize("helm", HELMS)
 @pytest.mark.parametrize("scenario", scenario_files(), ids=lambda p: p.name)
 def test_helm_lint_strict(helm: str, scenario: Path) -> None:
-    proc = run([tool(helm), "lint", *str(CT_CONFIG["helm-lint-extra-args"]).split(), str(CHART), "-f", str(scenario)])
+    extra = str(CT_CONFIG["helm-lint-extra-args"]).split()
+    proc = run([helm_binary(helm), "lint", *extra, CHART_DIR, "-f", scenario])
     assert "1 chart(s) linted, 0 chart(s) failed" in proc.stdout
 
 
 def test_version_increment() -> None:
-    if not (ROOT / ".git").exists():
+    if not (REPO_ROOT / ".git").exists():
         pytest.skip("not a git work tree: no base to compare the chart version with")
-    outcome = check_version_increment(ROOT, CHART_REL)
+    outcome = check_version_increment(REPO_ROOT, CHART_REL)
     print(f"version check: {outcome.message}")
     if outcome.ok is None:
         pytest.skip(outcome.message)

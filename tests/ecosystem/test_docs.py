@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
-
-from .support import CHART, ROOT, chart_meta, run, tool, values_files
+from harness.paths import CHART_DIR, REPO_ROOT, chart_meta, chart_values_files
+from harness.tools import run, tool
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 # One place for the generator's arguments (also in the README's contributor note and .pre-commit-config.yaml).
 HELM_DOCS_ARGS = ["--template-files", "README.md.gotmpl", "--sort-values-order", "file"]
 REGENERATE = ".tools/bin/helm-docs --chart-search-root charts " + " ".join(HELM_DOCS_ARGS)
+CHART_NAME = str(chart_meta()["name"])
+CHART_VERSION = str(chart_meta()["version"])
 
 # Parameters whose description helm-docs cannot read yet, with the values.yaml fix. Goal: empty; stale entries fail.
 KNOWN_UNDOCUMENTED: dict[str, str] = {}
@@ -25,22 +27,22 @@ KNOWN_UNDOCUMENTED: dict[str, str] = {}
 def generate(tmp_path: Path) -> Path:
     """Run helm-docs on a copy of the chart; return the generated README."""
     charts = tmp_path / "charts"
-    shutil.copytree(CHART, charts / CHART.name, symlinks=True)
-    (charts / CHART.name / "README.md").unlink(missing_ok=True)
-    run([tool("helm-docs"), "--chart-search-root", str(charts), *HELM_DOCS_ARGS, "--log-level", "warning"])
-    return charts / CHART.name / "README.md"
+    shutil.copytree(CHART_DIR, charts / CHART_DIR.name, symlinks=True)
+    (charts / CHART_DIR.name / "README.md").unlink(missing_ok=True)
+    run([tool("helm-docs"), "--chart-search-root", charts, *HELM_DOCS_ARGS, "--log-level", "warning"])
+    return charts / CHART_DIR.name / "README.md"
 
 
 def test_readme_is_up_to_date(tmp_path: Path) -> None:
     generated = generate(tmp_path).read_text()
-    committed = (CHART / "README.md").read_text() if (CHART / "README.md").exists() else ""
+    committed = (CHART_DIR / "README.md").read_text() if (CHART_DIR / "README.md").exists() else ""
     if generated != committed:
-        diff = run(["diff", "-u", str(CHART / "README.md"), str(generate(tmp_path / "again"))], check=False).stdout
+        diff = run(["diff", "-u", str(CHART_DIR / "README.md"), str(generate(tmp_path / "again"))], check=False).stdout
         pytest.fail(f"charts/ai-inference/README.md is stale; regenerate with:\n  {REGENERATE}\n{diff[:6000]}")
 
 
 def parameter_rows() -> dict[str, str]:
-    readme = (CHART / "README.md").read_text()
+    readme = (CHART_DIR / "README.md").read_text()
     rows: dict[str, str] = {}
     table = readme[readme.index("## Values") :]
     for line in table.splitlines():
@@ -88,10 +90,10 @@ REQUIRED_TEXT = [
     "504",
     "request-timeout",
     "Reloader",
-    # OCI / ACR
+    # OCI / ACR (the chart's current name and version)
     "az acr login --name <registry>",
-    f"helm push ai-inference-{chart_meta()['version']}.tgz oci://<registry>.azurecr.io/helm",
-    f"oci://<registry>.azurecr.io/helm/ai-inference --version {chart_meta()['version']}",
+    f"helm push {CHART_NAME}-{CHART_VERSION}.tgz oci://<registry>.azurecr.io/helm",
+    f"oci://<registry>.azurecr.io/helm/{CHART_NAME} --version {CHART_VERSION}",
     # AKS facts users must act on outside the chart
     "kind: NginxIngressController",
     "loadBalancerAnnotations:",
@@ -128,13 +130,15 @@ REQUIRED_TEXT = [
     "November 2026",
     "## Scanner exceptions",
     "helm-docs",
-    "module proxy",
+    # how a user runs chart-testing with the repository's ct.yaml
+    "ct lint --config ct.yaml",
+    "ct install --config ct.yaml",
 ]
 
 
 @pytest.mark.parametrize("text", REQUIRED_TEXT)
 def test_readme_covers(text: str) -> None:
-    assert text in (CHART / "README.md").read_text()
+    assert text in (CHART_DIR / "README.md").read_text()
 
 
 # Claims that were wrong once, with what is true instead; none may come back in the docs or the values files.
@@ -146,13 +150,19 @@ FORBIDDEN_TEXT = {
 
 
 def doc_files() -> list[Path]:
-    return [ROOT / "README.md", CHART / "README.md", CHART / "README.md.gotmpl", CHART / "values.yaml", *values_files()]
+    return [
+        REPO_ROOT / "README.md",
+        CHART_DIR / "README.md",
+        CHART_DIR / "README.md.gotmpl",
+        CHART_DIR / "values.yaml",
+        *chart_values_files(),
+    ]
 
 
 @pytest.mark.parametrize("text", sorted(FORBIDDEN_TEXT))
 def test_docs_do_not_repeat_a_wrong_aks_fact(text: str) -> None:
     found = [
-        f"{path.relative_to(ROOT)}:{number}"
+        f"{path.relative_to(REPO_ROOT)}:{number}"
         for path in doc_files()
         for number, line in enumerate(path.read_text().splitlines(), 1)
         if text in line
@@ -162,7 +172,7 @@ def test_docs_do_not_repeat_a_wrong_aks_fact(text: str) -> None:
 
 def test_timeout_table_has_a_row_per_path() -> None:
     """The real end-to-end limit per ingress path: application routing's nginx, AGIC, and the Gateway API modes."""
-    readme = (CHART / "README.md").read_text()
+    readme = (CHART_DIR / "README.md").read_text()
     section = readme[readme.index("## Timeouts") :]
     section = section[: section.index("\n## ", 1)]
     rows = [line.split("|")[1].strip() for line in section.splitlines() if line.startswith("| ") and "---" not in line]
@@ -177,12 +187,12 @@ def test_timeout_table_has_a_row_per_path() -> None:
 
 
 def test_readme_links_a_picture_per_values_file() -> None:
-    readme = (CHART / "README.md").read_text()
-    for values in values_files():
+    readme = (CHART_DIR / "README.md").read_text()
+    for values in chart_values_files():
         for ext in ("png", "svg"):
             assert f"(../../docs/diagrams/{values.stem}.{ext})" in readme, f"no {ext} link for {values.name}"
     linked = set(re.findall(r"\(\.\./\.\./docs/diagrams/([^)]+)\)", readme))
-    missing = sorted(name for name in linked if not (ROOT / "docs" / "diagrams" / name).is_file())
+    missing = sorted(name for name in linked if not (REPO_ROOT / "docs" / "diagrams" / name).is_file())
     assert not missing, f"README links pictures that do not exist (run nox -s diagrams): {missing}"
 
 
@@ -209,7 +219,7 @@ def test_chart_metadata() -> None:
 
 def test_artifacthub_images_match_the_defaults() -> None:
     meta = chart_meta()
-    defaults = yaml.safe_load((CHART / "values.yaml").read_text())
+    defaults = yaml.safe_load((CHART_DIR / "values.yaml").read_text())
     image = defaults["image"]
     repository = "/".join(filter(None, (image["registry"], image["repository"])))  # an empty registry is left out
     server = f"{repository}:{image['tag'] or meta['appVersion']}"
@@ -224,7 +234,7 @@ def test_artifacthub_changes_and_changelog_agree() -> None:
     kinds = {"added", "changed", "deprecated", "removed", "fixed", "security"}
     assert changes
     assert all(c["kind"] in kinds and c["description"] for c in changes)
-    changelog = (CHART / "CHANGELOG.md").read_text()
+    changelog = (CHART_DIR / "CHANGELOG.md").read_text()
     assert "## [Unreleased]" in changelog
     assert re.search(rf"^## \[{re.escape(str(meta['version']))}\]", changelog, re.MULTILINE), (
         f"CHANGELOG.md has no section for version {meta['version']}"
@@ -232,6 +242,6 @@ def test_artifacthub_changes_and_changelog_agree() -> None:
 
 
 def test_readme_generator_is_pinned() -> None:
-    installer = (ROOT / "scripts" / "install_go_tools.py").read_text()
+    installer = (REPO_ROOT / "scripts" / "install_go_tools.py").read_text()
     assert '"github.com/norwoodj/helm-docs/cmd/helm-docs", "v1.14.2"' in installer
-    assert "helm-docs v1.14.2" in (CHART / "README.md").read_text()
+    assert "helm-docs v1.14.2" in (CHART_DIR / "README.md").read_text()

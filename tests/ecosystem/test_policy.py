@@ -1,30 +1,34 @@
-"""Policy gates: checkov and kube-score over `helm template` of every scenario, zero findings beyond the known set.
+"""Policy gates: checkov and kube-score over the render of every scenario, zero findings beyond the known set.
 
-Scenarios: the chart defaults, every values/*.yaml, every gpu x secrets.provider x ingress.controller combination.
-Deliberate deviations are skip annotations from templates/_policy.tpl; whole-run settings and the known-finding
-set live in tests/ecosystem/policy.yaml.
+Scenarios (harness.cases, the render tier's matrix): the chart defaults, every gpu x secrets.provider x ingress
+combination, every values/*.yaml. Deliberate deviations are skip annotations from templates/_policy.tpl; whole-run
+settings and the known-finding set live in tests/ecosystem/policy.yaml.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
+from harness.cases import all_cases, file_cases, switch_cases
+from harness.paths import CHART_DIR, REPO_ROOT
+from harness.tools import run, tool
 
-from .support import CHART, NAMESPACE, ROOT, Scenario, all_scenarios, documents, render, run, tool
+if TYPE_CHECKING:
+    from harness.manifest import Manifest
+    from harness.pytest_plugin import RenderFunc
+    from harness.render import Renderer
 
 POLICY_FILE = Path(__file__).with_name("policy.yaml")
 POLICY: dict[str, Any] = yaml.safe_load(POLICY_FILE.read_text())
-README = CHART / "README.md"
-POLICY_TPL = CHART / "templates" / "_policy.tpl"
+README = CHART_DIR / "README.md"
+POLICY_TPL = CHART_DIR / "templates" / "_policy.tpl"
 
 
 @dataclass(frozen=True, order=True)
@@ -32,7 +36,7 @@ class Finding:
     tool: str
     check: str
     object: str  # Kind/name
-    scenario: str
+    scenario: str  # a case id of harness.cases
     message: str = ""
 
     def __str__(self) -> str:
@@ -64,71 +68,68 @@ def gate(tool_name: str, findings: list[Finding]) -> None:
     assert not problems, f"{tool_name} gate:\n" + "\n".join(problems)
 
 
+@dataclass
+class Rendered:
+    """Every scenario rendered into its own file of one directory: file name -> case id and manifest."""
+
+    directory: Path
+    scenarios: dict[str, str] = field(default_factory=dict)
+    manifests: dict[str, Manifest] = field(default_factory=dict)
+
+
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Scenario]]:
-    """Every scenario rendered into its own file of one directory: (directory, file name -> scenario)."""
-    out = tmp_path_factory.mktemp("rendered")
-    scratch = tmp_path_factory.mktemp("overrides")
-    by_file: dict[str, Scenario] = {}
-    for scenario in all_scenarios():
-        path = out / f"{scenario.slug}.yaml"
-        path.write_text(render(scenario, scratch))
-        by_file[path.name] = scenario
-    return out, by_file
+def rendered(renderer: Renderer, tmp_path_factory: pytest.TempPathFactory) -> Rendered:
+    out = Rendered(tmp_path_factory.mktemp("rendered"))
+    cases = all_cases()
+    renderer.prerender(case.request() for case in cases)
+    for case in cases:
+        name = f"{case.id}.yaml"
+        out.manifests[name] = renderer.render(case.request())
+        (out.directory / name).write_text(out.manifests[name].text)
+        out.scenarios[name] = case.id
+    return out
 
 
-def checkov_scan(path: Path) -> dict[str, Any]:
-    """checkov over one rendered scenario, alone in its own directory: checkov's graph checks (CKV2_K8S_6: a pod
-    without a NetworkPolicy) connect every file of a directory, so scenarios must not share one."""
-    alone = path.parent / "checkov" / path.stem
-    alone.mkdir(parents=True, exist_ok=True)
-    (alone / path.name).write_text(path.read_text())
-    args = [tool("checkov"), "-d", str(alone), "--framework", "kubernetes", "--quiet", "--compact"]
-    args += ["--skip-download", "-o", "json"]
+def checkov_scans(rendered: Rendered) -> dict[str, dict[str, Any]]:
+    """checkov over every rendered scenario, each alone in its own directory (checkov's graph checks, e.g.
+    CKV2_K8S_6 "a pod without a NetworkPolicy", connect the files of one directory), all in one process
+    (scripts/checkov_scan.py, run by the Python of checkov's virtualenv). Case id -> scan."""
+    directories: dict[str, str] = {}
+    for name, case_id in sorted(rendered.scenarios.items()):
+        alone = rendered.directory / "checkov" / case_id
+        alone.mkdir(parents=True, exist_ok=True)
+        (alone / name).write_text(rendered.manifests[name].text)
+        directories[str(alone)] = case_id
+    args: list[str | Path] = [tool("checkov-python"), REPO_ROOT / "scripts" / "checkov_scan.py", *directories]
     for check in POLICY["checkov"].get("skip-checks") or []:
         args += ["--skip-check", check["id"]]
-    proc = run(args, cwd=alone, check=False)
-    assert proc.returncode in (0, 1), (
-        f"checkov crashed ({proc.returncode}):\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
-    )
-    report = json.loads(proc.stdout)
-    reports = report if isinstance(report, list) else [report]
-    return {
-        "summary": {
-            k: sum(int(r.get("summary", {}).get(k, 0)) for r in reports) for k in ("passed", "failed", "skipped")
-        },
-        "failed": [f for r in reports for f in r.get("results", {}).get("failed_checks", [])],
-    }
+    scans: dict[str, dict[str, Any]] = json.loads(run(args).stdout)
+    assert set(scans) == set(directories), f"checkov scanned {sorted(scans)}, not {sorted(directories)}"
+    return {directories[directory]: scan for directory, scan in scans.items()}
 
 
-def checkov_findings(directory: Path, by_file: dict[str, Scenario]) -> tuple[list[Finding], dict[str, int]]:
-    files = [directory / name for name in sorted(by_file)]
-    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
-        scans = dict(zip(files, pool.map(checkov_scan, files), strict=True))
+def checkov_findings(rendered: Rendered) -> tuple[list[Finding], dict[str, int]]:
     findings: list[Finding] = []
     summary = {"passed": 0, "failed": 0, "skipped": 0}
-    for path, scan in scans.items():
-        scenario = by_file[path.name]
+    for scenario, scan in sorted(checkov_scans(rendered).items()):
         for key in summary:
             summary[key] += scan["summary"][key]
-        assert scan["summary"]["passed"] > 0, f"checkov evaluated nothing in {scenario.name}"
+        assert scan["summary"]["passed"] > 0, f"checkov evaluated nothing in {scenario}"
         for failed in scan["failed"]:
             kind, _namespace, name = ([*failed["resource"].split("."), "?", "?"])[:3]
-            findings.append(
-                Finding("checkov", failed["check_id"], f"{kind}/{name}", scenario.name, failed["check_name"])
-            )
+            findings.append(Finding("checkov", failed["check_id"], f"{kind}/{name}", scenario, failed["check_name"]))
     return findings, summary
 
 
-def kube_score_findings(directory: Path, by_file: dict[str, Scenario]) -> tuple[list[Finding], dict[str, int]]:
+def kube_score_findings(rendered: Rendered) -> tuple[list[Finding], dict[str, int]]:
     settings = POLICY["kube-score"]
     base = [tool("kube-score"), "score", "-o", "json", "--kubernetes-version", settings["kubernetes-version"]]
     for ignored in settings.get("ignore-tests") or []:
         base += ["--ignore-test", ignored["id"]]
     findings: list[Finding] = []
     summary = {"ok": 0, "failed": 0, "skipped": 0}
-    for file_name, scenario in sorted(by_file.items()):
-        proc = run([*base, str(directory / file_name)], check=False)
+    for file_name, scenario in sorted(rendered.scenarios.items()):
+        proc = run([*base, str(rendered.directory / file_name)], check=False)
         assert proc.returncode in (0, 1), f"kube-score crashed ({proc.returncode}): {proc.stderr}"
         for obj in json.loads(proc.stdout) or []:
             name = f"{obj['type_meta']['kind']}/{obj['object_meta']['name']}"
@@ -138,39 +139,38 @@ def kube_score_findings(directory: Path, by_file: dict[str, Scenario]) -> tuple[
                 elif result["grade"] <= 5:  # 1 critical, 5 warning (7 almost ok, 10 ok)
                     summary["failed"] += 1
                     comments = "; ".join(c.get("summary", "") for c in result.get("comments") or [])
-                    findings.append(Finding("kube-score", result["check"]["id"], name, scenario.name, comments))
+                    findings.append(Finding("kube-score", result["check"]["id"], name, scenario, comments))
                 else:
                     summary["ok"] += 1
     assert summary["ok"] > 0, "kube-score evaluated nothing"
     return findings, summary
 
 
-def test_scenarios_cover_values_and_toggles(rendered: tuple[Path, dict[str, Scenario]]) -> None:
-    _, by_file = rendered
-    names = [s.name for s in by_file.values()]
-    assert sum(n.startswith("values/") for n in names) == len(list((ROOT / "values").glob("*.yaml")))
-    assert sum(n.startswith("toggles ") for n in names) == 8
+def test_scenarios_cover_values_and_switches(rendered: Rendered) -> None:
+    ids = set(rendered.scenarios.values())
+    assert {case.id for case in file_cases()} <= ids
+    assert {case.id for case in switch_cases()} <= ids
+    assert "defaults" in ids
 
 
-def test_checkov_gate(rendered: tuple[Path, dict[str, Scenario]]) -> None:
-    findings, summary = checkov_findings(*rendered)
-    print(f"checkov summary over {len(rendered[1])} scenarios: {summary}")
+def test_checkov_gate(rendered: Rendered) -> None:
+    findings, summary = checkov_findings(rendered)
+    print(f"checkov summary over {len(rendered.scenarios)} scenarios: {summary}")
     gate("checkov", findings)
 
 
-def test_kube_score_gate(rendered: tuple[Path, dict[str, Scenario]]) -> None:
-    findings, summary = kube_score_findings(*rendered)
-    print(f"kube-score summary over {len(rendered[1])} scenarios: {summary}")
+def test_kube_score_gate(rendered: Rendered) -> None:
+    findings, summary = kube_score_findings(rendered)
+    print(f"kube-score summary over {len(rendered.scenarios)} scenarios: {summary}")
     gate("kube-score", findings)
 
 
 # --- the skip annotations themselves ------------------------------------------------------------------------------
 
 
-def workload_skips(overrides: dict[str, Any], tmp_path: Path) -> tuple[set[str], set[str]]:
+def workload_skips(render: RenderFunc, overrides: dict[str, Any]) -> tuple[set[str], set[str]]:
     """(checkov check ids, kube-score checks) skipped on the Deployment for these values."""
-    manifest = render(Scenario("opt-in probe", overrides=overrides), tmp_path)
-    (deployment,) = [d for d in documents(manifest) if d["kind"] == "Deployment"]
+    deployment = render(overrides).get("Deployment")
     annotations: dict[str, str] = deployment["metadata"].get("annotations") or {}
     template_annotations = deployment["spec"]["template"]["metadata"].get("annotations") or {}
     policy_keys = {k for k in annotations if k.startswith(("checkov.io/", "kube-score/"))}
@@ -205,34 +205,36 @@ OPT_OUTS: list[tuple[str, str, dict[str, Any]]] = [
 
 
 @pytest.mark.parametrize(("scanner", "check", "overrides"), OPT_INS, ids=[f"{c}" for _, c, _ in OPT_INS])
-def test_skip_rendered_only_with_its_value(scanner: str, check: str, overrides: dict[str, Any], tmp_path: Path) -> None:
-    default = workload_skips({}, tmp_path)[scanner == "kube-score"]
-    opted_in = workload_skips(overrides, tmp_path)[scanner == "kube-score"]
+def test_skip_rendered_only_with_its_value(
+    render: RenderFunc, scanner: str, check: str, overrides: dict[str, Any]
+) -> None:
+    default = workload_skips(render, {})[scanner == "kube-score"]
+    opted_in = workload_skips(render, overrides)[scanner == "kube-score"]
     assert check not in default, f"{check} is skipped with the chart defaults"
     assert check in opted_in, f"{check} not skipped with {overrides}"
 
 
 @pytest.mark.parametrize(("scanner", "check", "overrides"), OPT_OUTS, ids=[f"{c}" for _, c, _ in OPT_OUTS])
-def test_skip_dropped_when_cause_removed(scanner: str, check: str, overrides: dict[str, Any], tmp_path: Path) -> None:
-    default = workload_skips({}, tmp_path)[scanner == "kube-score"]
-    fixed = workload_skips(overrides, tmp_path)[scanner == "kube-score"]
+def test_skip_dropped_when_cause_removed(
+    render: RenderFunc, scanner: str, check: str, overrides: dict[str, Any]
+) -> None:
+    default = workload_skips(render, {})[scanner == "kube-score"]
+    fixed = workload_skips(render, overrides)[scanner == "kube-score"]
     assert check in default, f"{check} not skipped with the chart defaults (update this table and the README)"
     assert check not in fixed, f"{check} still skipped with {overrides}"
 
 
-def test_checkov_skip_annotations_parse(rendered: tuple[Path, dict[str, Scenario]]) -> None:
+def test_checkov_skip_annotations_parse(rendered: Rendered) -> None:
     """checkov splits each skip on "=": one per value, a check id before, a reason after; numbered 1..N."""
-    directory, _ = rendered
-    for path in sorted(directory.glob("*.yaml")):
-        for doc in documents(path.read_text()):
-            metas = [doc.get("metadata") or {}]
-            metas.append(((doc.get("spec") or {}).get("template") or {}).get("metadata") or {})
-            for meta in metas:
-                skips = {k: v for k, v in (meta.get("annotations") or {}).items() if k.startswith("checkov.io/skip")}
-                assert sorted(skips) == [f"checkov.io/skip{i}" for i in range(1, len(skips) + 1)], (path.name, skips)
-                for value in skips.values():
-                    assert value.count("=") == 1, (path.name, value)
-                    assert re.fullmatch(r"CKV2?_K8S_\d+=.{10,}", value), (path.name, value)
+    for name, manifest in rendered.manifests.items():
+        objects = manifest.jsonpath("metadata.annotations")
+        pod_templates = manifest.jsonpath("spec.template.metadata.annotations")
+        for found in objects + pod_templates:
+            skips = {k: v for k, v in (found or {}).items() if k.startswith("checkov.io/skip")}
+            assert sorted(skips) == [f"checkov.io/skip{i}" for i in range(1, len(skips) + 1)], (name, skips)
+            for value in skips.values():
+                assert value.count("=") == 1, (name, value)
+                assert re.fullmatch(r"CKV2?_K8S_\d+=.{10,}", value), (name, value)
 
 
 def documented_exceptions() -> set[str]:
@@ -257,12 +259,3 @@ def test_every_exception_is_in_the_readme_table() -> None:
     listed = {m for row in rows for m in re.findall(r"`(CKV2?_K8S_\d+|[a-z]+(?:-[a-z]+)+)`", row.split("|")[1])}
     unknown = sorted(listed - exceptions)
     assert not unknown, f"README lists exceptions that _policy.tpl / policy.yaml no longer have: {unknown}"
-
-
-def test_namespace_is_rendered(rendered: tuple[Path, dict[str, Scenario]]) -> None:
-    """checkov's CKV_K8S_21 passes because the chart renders metadata.namespace, not through HELM_NAMESPACE."""
-    directory, _ = rendered
-    for path in sorted(directory.glob("*.yaml")):
-        for doc in documents(path.read_text()):
-            if doc["kind"] not in ("CustomResourceDefinition",):
-                assert doc["metadata"].get("namespace") == NAMESPACE, (path.name, doc["kind"], doc["metadata"]["name"])

@@ -7,20 +7,20 @@ import shutil
 from typing import TYPE_CHECKING
 
 import pytest
-
-from .support import ROOT, run
+from harness.paths import REPO_ROOT
+from harness.tools import run
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-SCRIPTS = sorted([*ROOT.glob("scripts/**/*.sh"), ROOT / ".ci" / "run"])
+SCRIPTS = sorted([*REPO_ROOT.glob("scripts/**/*.sh"), REPO_ROOT / ".ci" / "run"])
 
 
 def test_scripts_found() -> None:
-    assert ROOT / "scripts" / "kind-cluster.sh" in SCRIPTS
+    assert REPO_ROOT / "scripts" / "kind-cluster.sh" in SCRIPTS
 
 
-@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: str(p.relative_to(REPO_ROOT)))
 def test_shell_script_is_clean(script: Path) -> None:
     syntax = run(["bash", "-n", str(script)], check=False)
     assert syntax.returncode == 0, syntax.stderr

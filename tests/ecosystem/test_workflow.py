@@ -9,24 +9,24 @@ from typing import TYPE_CHECKING
 
 import pytest
 import yaml
-
-from .support import ROOT, run, tool
+from harness.paths import REPO_ROOT
+from harness.tools import run, tool
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-WORKFLOW = ROOT / ".github" / "workflows" / "chart-ci.yaml"
+WORKFLOW = REPO_ROOT / ".github" / "workflows" / "chart-ci.yaml"
 
 
 def actionlint(path: Path) -> tuple[int, str]:
     shellcheck = shutil.which("shellcheck") or ""
-    proc = run([tool("actionlint"), "-no-color", f"-shellcheck={shellcheck}", str(path)], cwd=ROOT, check=False)
+    proc = run([tool("actionlint"), "-no-color", f"-shellcheck={shellcheck}", str(path)], cwd=REPO_ROOT, check=False)
     return proc.returncode, proc.stdout + proc.stderr
 
 
 def test_actionlint_passes() -> None:
     code, output = actionlint(WORKFLOW)
-    assert code == 0, f"actionlint found problems in {WORKFLOW.relative_to(ROOT)}:\n{output}"
+    assert code == 0, f"actionlint found problems in {WORKFLOW.relative_to(REPO_ROOT)}:\n{output}"
 
 
 def test_shellcheck_is_used() -> None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from harness.rules import containers, ref, replicas_can_exceed_one, selects, value_at
+from harness.manifest import ref
+from harness.rules import replicas_can_exceed_one, selects, value_at
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -112,10 +113,7 @@ def scrape_ports(manifest: Manifest, monitor: Obj) -> set[str | int]:
             for port in svc["spec"].get("ports") or []:
                 if port.get("name") in wanted:
                     targets.add(port.get("targetPort", port.get("port")))
-    pod_ports = [
-        p for _, _, spec in manifest.pod_templates() for _, c in containers(spec) for p in c.get("ports") or []
-    ]
-    for p in pod_ports:
+    for p in (port for c in manifest.containers() for port in c.spec.get("ports") or []):
         if p.get("name") in targets or p.get("containerPort") in targets:
             targets |= {p["name"], p["containerPort"]} - {None}
     return targets

@@ -1,4 +1,7 @@
-"""The render matrix: every combination of the three switches, plus every scenario file `values/*.yaml`."""
+"""The scenarios every tier renders: the chart defaults, every combination of the three switches, and every values
+file `values/*.yaml`. One id scheme (`defaults`, `gpu-csi-ingress_agic`, `values-prod-gpu`) and one set of
+obviously fake Azure IDs, shared by the render tier, the policy gates, the smoke tier and the benchmarks.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,8 @@ import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from harness.render import DEFAULT_KUBE_VERSION, RenderRequest, chart_values_files
+from harness.paths import chart_values_files
+from harness.render import DEFAULT_KUBE_VERSION, RenderRequest
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -20,7 +24,27 @@ GPU_STATES = (False, True)
 PROVIDERS = ("native", "csi")
 INGRESSES = ("off", "nginx", "agic")
 
-# The least a provider needs to render; `secrets.env` is included so the env wiring is exercised in both modes.
+# The least csi mode needs to render (the chart validates each of these).
+CSI_MINIMUM: dict[str, Any] = {
+    "secrets.provider": "csi",
+    "secrets.csi.keyvaultName": "roo-kv",
+    "secrets.csi.tenantId": TENANT_ID,
+    "secrets.csi.clientId": CLIENT_ID,
+    "secrets.csi.objects": [{"objectName": "OpenAIKey", "objectType": "secret"}],
+}
+# A fake ARM resource ID of an Application Gateway WAF policy (for ingress.agic.wafPolicyId).
+WAF_POLICY_ID = (
+    "/subscriptions/00000000-0000-0000-0000-000000000003/resourceGroups/rg/providers/"
+    "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies/waf"
+)
+# A fake ARM resource ID of an Application Gateway for Containers (for gateway.agc.resourceId).
+AGC_RESOURCE_ID = (
+    "/subscriptions/00000000-0000-0000-0000-000000000003/resourceGroups/rg/providers/"
+    "Microsoft.ServiceNetworking/trafficControllers/agc"
+)
+# The least an Ingress needs to render.
+INGRESS_MINIMUM: dict[str, Any] = {"ingress.enabled": True, "ingress.hosts": [HOST]}
+# Each provider as the switch matrix sets it; `secrets.env` is included so the env wiring is exercised in both modes.
 PROVIDER_OVERRIDES: dict[str, dict[str, Any]] = {
     "native": {
         "secrets.provider": "native",
@@ -28,10 +52,7 @@ PROVIDER_OVERRIDES: dict[str, dict[str, Any]] = {
         "secrets.env": {"API_KEY": "api-key"},
     },
     "csi": {
-        "secrets.provider": "csi",
-        "secrets.csi.keyvaultName": "roo-kv",
-        "secrets.csi.tenantId": TENANT_ID,
-        "secrets.csi.clientId": CLIENT_ID,
+        **CSI_MINIMUM,
         "secrets.csi.objects": [{"objectName": "OpenAIKey", "objectType": "secret", "objectAlias": "api-key"}],
         "secrets.csi.syncSecret.enabled": True,
         "secrets.env": {"API_KEY": "api-key"},
@@ -43,12 +64,12 @@ def ingress_overrides(ingress: str) -> dict[str, Any]:
     """Overrides for one ingress position."""
     if ingress == "off":
         return {"ingress.enabled": False}
-    return {"ingress.enabled": True, "ingress.controller": ingress, "ingress.hosts": [HOST]}
+    return {**INGRESS_MINIMUM, "ingress.controller": ingress}
 
 
 @dataclass(frozen=True)
 class Case:
-    """One scenario of the matrix: an id for test names and what to render."""
+    """One scenario: an id for test names and reports, and what to render."""
 
     id: str
     overrides: tuple[tuple[str, Any], ...] = ()
@@ -71,10 +92,10 @@ def switch_cases() -> list[Case]:
 
 
 def file_cases() -> list[Case]:
-    """One case per values/*.yaml (found by glob: a new file joins every parametrized test)."""
+    """One case per values/*.yaml."""
     return [Case(id=f"values-{path.stem}", values_file=path) for path in chart_values_files()]
 
 
 def all_cases() -> list[Case]:
-    """The whole matrix."""
-    return switch_cases() + file_cases()
+    """The whole matrix: the chart defaults, the switch combinations, the values files."""
+    return [Case(id="defaults"), *switch_cases(), *file_cases()]

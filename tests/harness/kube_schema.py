@@ -17,21 +17,23 @@ import re
 import threading
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jsonschema
 import referencing
 from referencing.jsonschema import DRAFT202012
 
+from harness.paths import REPO_ROOT
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from importlib.resources.abc import Traversable
+    from pathlib import Path
 
 # Kubernetes minors AKS supports (standard + LTS) when this was written; every object is checked against each.
 KUBE_VERSIONS: tuple[str, ...] = ("1.31", "1.32", "1.33", "1.34", "1.35", "1.36")
-CRD_SCHEMA_DIR = Path(__file__).resolve().parents[1] / "schemas"
-AKS_VERSIONS_FILE = Path(__file__).resolve().parents[1] / "crds" / "aks-versions.txt"
+CRD_SCHEMA_DIR = REPO_ROOT / "tests" / "schemas"
+AKS_VERSIONS_FILE = REPO_ROOT / "tests" / "crds" / "aks-versions.txt"
 
 _LOCK = threading.RLock()
 
@@ -120,11 +122,3 @@ def schema_errors(obj: Mapping[str, Any], version: str) -> list[str]:
             leaf = max(leaf.context, key=lambda e: len(e.absolute_path))
         out.append(f"{name} (k8s {version}) at {_where(leaf)}: {leaf.message}")
     return out
-
-
-def crd_schema_sources() -> dict[str, str]:
-    """Path below tests/schemas/ -> `$comment` (provenance) of each CRD schema, versioned sets included."""
-    return {
-        path.relative_to(CRD_SCHEMA_DIR).as_posix(): json.loads(path.read_text(encoding="utf-8")).get("$comment", "")
-        for path in sorted(CRD_SCHEMA_DIR.rglob("*.json"))
-    }

@@ -1,9 +1,10 @@
-"""Run `helm template` and query what it rendered.
+"""Run `helm template` and keep what it rendered: the one render path of every tier, script and benchmark.
 
-One `Renderer` per test session owns a cache keyed on every input of a render (helm binary, chart contents,
-values files, overrides, release, namespace, Kubernetes version, API versions), so each unique input is rendered
-once however many tests ask for it. `Renderer.prerender` fills the cache from a thread pool: helm is a subprocess,
-so threads render in parallel on every core.
+One `Renderer` per process owns a cache keyed on every input of a render (`RenderRequest`: values files,
+overrides, release, namespace, Kubernetes version, API versions, extra flags) for its helm binary and chart
+directory, so each unique input is rendered once however many tests ask for it. The chart is read from disk by
+helm at each render and never changes during a test run. `Renderer.prerender` fills the cache from a thread pool:
+helm is a subprocess, so threads render in parallel on every core.
 """
 
 from __future__ import annotations
@@ -20,20 +21,34 @@ import tempfile
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
-from jsonpath_ng.ext.parser import parse as jsonpath_parse
+
+from harness.errors import RenderError
+from harness.manifest import Manifest, Obj, load_yaml, parse_manifest
+from harness.paths import CHART_DIR, REPO_ROOT, chart_values_files
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Mapping, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-# RENDER_CHART_DIR points the harness at a scratch copy of the chart (to see checks fail on deliberate breakage).
-CHART_DIR = Path(os.environ.get("RENDER_CHART_DIR", REPO_ROOT / "charts" / "ai-inference")).resolve()
-DEFAULT_HELM = REPO_ROOT / ".tools" / "bin" / "helm4"
+# Names other modules import from here (the render API in one place).
+__all__ = [
+    "CHART_DIR",
+    "REPO_ROOT",
+    "Manifest",
+    "Obj",
+    "RenderError",
+    "RenderRequest",
+    "Renderer",
+    "chart_values_files",
+    "deep_merge",
+    "load_values_file",
+    "parse_manifest",
+]
+
 DEFAULT_RELEASE = "ai"
 DEFAULT_NAMESPACE = "inference"
 # The newest minor AKS supports in standard tier when this was written; renders default to it.
@@ -49,15 +64,6 @@ CRD_API_VERSIONS: tuple[str, ...] = (
     "secrets-store.csi.x-k8s.io/v1/SecretProviderClass",
 )
 
-Obj = dict[str, Any]
-# libyaml's loader is ~8x faster than the pure-Python one on helm's output
-_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def load_yaml(text: str) -> Any:  # noqa: ANN401 - parsed YAML is free-form
-    """Parse one YAML document with the fastest safe loader available."""
-    return yaml.load(text, Loader=_LOADER)  # noqa: S506 (a safe loader)
-
 
 @functools.cache
 def _load_values_file(path: Path, mtime_ns: int) -> Any:  # noqa: ANN401 - parsed YAML is free-form
@@ -65,20 +71,10 @@ def _load_values_file(path: Path, mtime_ns: int) -> Any:  # noqa: ANN401 - parse
 
 
 def load_values_file(path: Path) -> dict[str, Any]:
-    """A values file, parsed once per modification."""
+    """A values file, parsed once per modification (a private copy: callers may change it)."""
     loaded = _load_values_file(path, path.stat().st_mtime_ns) or {}
     result: dict[str, Any] = copy.deepcopy(loaded)
     return result
-
-
-class RenderError(Exception):
-    """`helm template` failed; carries the command line and helm's stderr."""
-
-    def __init__(self, cmd: Sequence[str], returncode: int, stderr: str) -> None:
-        self.cmd = list(cmd)
-        self.returncode = returncode
-        self.stderr = stderr
-        super().__init__(f"helm template failed (exit {returncode})\n  command: {' '.join(cmd)}\n  stderr:\n{stderr}")
 
 
 def set_path(target: dict[str, Any], dotted: str, value: object) -> None:
@@ -95,8 +91,8 @@ def set_path(target: dict[str, Any], dotted: str, value: object) -> None:
 
 
 def deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
-    """Merge `over` into a copy of `base` the way helm merges values files: maps merge, `null` deletes the key,
-    everything else replaces."""
+    """Merge `over` into a copy of `base` as helm merges values: maps merge key by key, `null` deletes the key
+    (how a values file removes a chart default, e.g. a default nodeSelector label), anything else replaces."""
     out: dict[str, Any] = dict(base)
     for key, value in over.items():
         current = out.get(key)
@@ -119,7 +115,7 @@ def overrides_to_values(overrides: Mapping[str, Any]) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class RenderRequest:
-    """Every input of one `helm template` run. Hashable, so it is also the cache key (with the chart digest)."""
+    """Every input of one `helm template` run. Hashable: it is the cache key."""
 
     values_files: tuple[Path, ...] = ()
     overrides_json: str = "{}"
@@ -139,6 +135,7 @@ class RenderRequest:
         namespace: str = DEFAULT_NAMESPACE,
         kube_version: str = DEFAULT_KUBE_VERSION,
         api_versions: Iterable[str] = CRD_API_VERSIONS,
+        extra_args: Iterable[str] = (),
     ) -> RenderRequest:
         """Build a request; `overrides` takes `--set`-style dotted keys or nested maps."""
         values = overrides_to_values(overrides or {})
@@ -149,6 +146,7 @@ class RenderRequest:
             namespace=namespace,
             kube_version=kube_version,
             api_versions=tuple(api_versions),
+            extra_args=tuple(extra_args),
         )
 
     @property
@@ -158,7 +156,7 @@ class RenderRequest:
         return loaded
 
     def merged_values(self, chart_dir: Path = CHART_DIR) -> dict[str, Any]:
-        """values.yaml, then each values file, then the overrides, merged as helm does (no null deletion)."""
+        """values.yaml, then each values file, then the overrides, merged by `deep_merge` (null deletes a key)."""
         merged = load_values_file(chart_dir / "values.yaml")
         for path in self.values_files:
             merged = deep_merge(merged, load_values_file(path))
@@ -171,96 +169,6 @@ class RenderRequest:
             parts.append(self.overrides_json)
         parts.append(f"k8s {self.kube_version}")
         return " + ".join(parts) or "defaults"
-
-
-def _source_of(doc_text: str) -> str:
-    match = re.search(r"^# Source: (.+)$", doc_text, re.MULTILINE)
-    return match[1].strip() if match else "?"
-
-
-@dataclass
-class Manifest:
-    """The parsed output of one render: objects in helm's order, with lookups."""
-
-    request: RenderRequest
-    text: str
-    objects: list[Obj]
-    sources: list[str]
-    values: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def kinds_names(self) -> set[tuple[str, str]]:
-        """The set of `(kind, metadata.name)` pairs."""
-        return {(o["kind"], o["metadata"]["name"]) for o in self.objects}
-
-    def by_kind(self, kind: str) -> list[Obj]:
-        """All objects of `kind`."""
-        return [o for o in self.objects if o.get("kind") == kind]
-
-    def has(self, kind: str, name: str | None = None) -> bool:
-        """Whether an object of `kind` (and `name`) was rendered."""
-        return any(o["kind"] == kind and (name is None or o["metadata"]["name"] == name) for o in self.objects)
-
-    def get(self, kind: str, name: str | None = None) -> Obj:
-        """The one object of `kind` (and `name`); fails when there are none or several."""
-        found = [o for o in self.by_kind(kind) if name is None or o["metadata"]["name"] == name]
-        if len(found) != 1:
-            msg = f"expected exactly one {kind} {name or ''} in {self.request.describe()}, found {len(found)}: "
-            raise AssertionError(msg + str(sorted(self.kinds_names)))
-        return found[0]
-
-    def jsonpath(self, expr: str, obj: Obj | None = None) -> list[Any]:
-        """Values matched by a JSONPath expression (jsonpath-ng extended syntax) in `obj`, or in every object."""
-        compiled = _compiled_jsonpath(expr)
-        targets = [obj] if obj is not None else self.objects
-        return [m.value for target in targets for m in compiled.find(target)]
-
-    def first(self, expr: str, obj: Obj | None = None) -> Any:  # noqa: ANN401 - a value of the rendered YAML
-        """The single value a JSONPath expression matches; fails on zero or several matches."""
-        found = self.jsonpath(expr, obj)
-        if len(found) != 1:
-            msg = f"{expr}: expected one match, got {len(found)}: {found!r}"
-            raise AssertionError(msg)
-        return found[0]
-
-    def pod_templates(self) -> Iterator[tuple[Obj, Obj, Obj]]:
-        """`(owner object, pod metadata, pod spec)` for every pod template: workloads, bare Pods (helm test hooks)."""
-        for obj in self.objects:
-            kind = obj["kind"]
-            if kind == "Pod":
-                yield obj, obj.get("metadata", {}), obj.get("spec", {})
-            elif kind in {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"}:
-                template = obj.get("spec", {}).get("template", {})
-                yield obj, template.get("metadata", {}), template.get("spec", {})
-            elif kind == "CronJob":
-                template = obj["spec"]["jobTemplate"]["spec"]["template"]
-                yield obj, template.get("metadata", {}), template.get("spec", {})
-
-
-_JSONPATH_CACHE: dict[str, Any] = {}
-_JSONPATH_LOCK = threading.Lock()
-
-
-def _compiled_jsonpath(expr: str) -> Any:  # noqa: ANN401 - jsonpath-ng is untyped
-    with _JSONPATH_LOCK:
-        if expr not in _JSONPATH_CACHE:
-            _JSONPATH_CACHE[expr] = jsonpath_parse(expr)
-        return _JSONPATH_CACHE[expr]
-
-
-def templates_use_kube_version(chart_dir: Path = CHART_DIR) -> bool:
-    """Whether any template reads `.Capabilities.KubeVersion` (then output can differ per Kubernetes minor)."""
-    templates = (p for p in (chart_dir / "templates").rglob("*") if p.is_file())
-    return any("Capabilities.KubeVersion" in p.read_text(encoding="utf-8") for p in templates)
-
-
-def chart_digest(chart_dir: Path) -> str:
-    """Digest of every file in the chart, so an edited template invalidates the cache."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in chart_dir.rglob("*") if p.is_file()):
-        digest.update(str(path.relative_to(chart_dir)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 @dataclass
@@ -290,7 +198,6 @@ class Renderer:
         self.chart_dir = chart_dir
         self.workers = workers or max(2, os.cpu_count() or 2)
         self.stats = RenderStats()
-        self._digest = chart_digest(chart_dir)
         self._lock = threading.Lock()
         self._futures: dict[RenderRequest, Future[Manifest]] = {}
         self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="helm")
@@ -306,43 +213,53 @@ class Renderer:
         out = subprocess.run([str(self.helm), "version", "--short"], capture_output=True, text=True, check=True)
         return out.stdout.strip()
 
-    @property
+    @functools.cached_property
     def helm_major(self) -> int:
-        """3 or 4."""
+        """The major version of the helm binary (3 or 4)."""
         match = re.match(r"v(\d+)", self.helm_version())
         return int(match[1]) if match else 0
 
-    def command(self, request: RenderRequest, overrides_file: Path | None) -> list[str]:
-        """The `helm template` command line for a request."""
-        cmd = [
-            str(self.helm),
-            "template",
-            request.release,
-            str(self.chart_dir),
-            "--namespace",
-            request.namespace,
-            "--kube-version",
-            request.kube_version,
-        ]
-        for api in request.api_versions:
-            cmd += ["--api-versions", api]
-        for path in request.values_files:
-            cmd += ["--values", str(path)]
-        if overrides_file is not None:
-            cmd += ["--values", str(overrides_file)]
-        cmd += list(request.extra_args)
-        return cmd
+    def notes(self, request: RenderRequest) -> str:
+        """NOTES.txt as `helm install --dry-run=client` prints it (`helm template` does not render notes), uncached;
+        raises `RenderError` when helm fails."""
+        cmd = [str(self.helm), "install", request.release, str(self.chart_dir), "--namespace", request.namespace]
+        cmd += ["--dry-run=client", *self.value_args(request)]
+        proc = _run_helm(cmd)
+        if proc.returncode != 0:
+            raise RenderError(cmd, proc.returncode, proc.stderr)
+        return proc.stdout.split("NOTES:", 1)[1] if "NOTES:" in proc.stdout else ""
 
-    def _run(self, request: RenderRequest) -> Manifest:
-        overrides_file: Path | None = None
+    def value_args(self, request: RenderRequest) -> list[str]:
+        """helm's `--values` arguments for the request's values files and overrides (the overrides go into a values
+        file of the renderer's temporary directory). `helm install` and `helm upgrade` take the same arguments."""
+        args: list[str] = []
+        for path in request.values_files:
+            args += ["--values", str(path)]
         if request.overrides_json != "{}":
             name = hashlib.sha256(request.overrides_json.encode()).hexdigest()[:16]
             overrides_file = Path(self._tmp.name) / f"overrides-{name}.yaml"
-            if not overrides_file.exists():
-                overrides_file.write_text(yaml.safe_dump(request.overrides, sort_keys=True), encoding="utf-8")
-        cmd = self.command(request, overrides_file)
+            if not overrides_file.exists():  # written whole, then moved in: a helm reading it never sees half
+                partial = overrides_file.with_name(f"{overrides_file.name}.{threading.get_ident()}")
+                partial.write_text(yaml.safe_dump(request.overrides, sort_keys=True), encoding="utf-8")
+                partial.replace(overrides_file)
+            args += ["--values", str(overrides_file)]
+        return args
+
+    def command(self, request: RenderRequest) -> list[str]:
+        """The `helm template` command line for a request."""
+        cmd = [str(self.helm), "template", request.release, str(self.chart_dir), "--namespace", request.namespace]
+        cmd += ["--kube-version", request.kube_version]
+        for api in request.api_versions:
+            cmd += ["--api-versions", api]
+        return [*cmd, *self.value_args(request), *request.extra_args]
+
+    def run_helm(self, request: RenderRequest) -> subprocess.CompletedProcess[str]:
+        """Run `helm template` for the request, uncached and unparsed (benchmarks time this)."""
+        return _run_helm(self.command(request))
+
+    def _run(self, request: RenderRequest) -> Manifest:
         started = time.perf_counter()
-        proc = _run_helm(cmd)
+        proc = self.run_helm(request)
         elapsed = time.perf_counter() - started
         with self._lock:
             self.stats.unique += 1
@@ -350,7 +267,7 @@ class Renderer:
             if proc.returncode != 0:
                 self.stats.failures += 1
         if proc.returncode != 0:
-            raise RenderError(cmd, proc.returncode, proc.stderr)
+            raise RenderError(proc.args, proc.returncode, proc.stderr)
         return parse_manifest(request, proc.stdout, request.merged_values(self.chart_dir))
 
     def render_uncached(self, request: RenderRequest) -> Manifest:
@@ -388,37 +305,26 @@ class Renderer:
         raise AssertionError(msg)
 
 
-# exec of the ~60 MB helm binary from several threads at once now and then fails with EFAULT on this kind of
-# sandboxed kernel; it is not helm failing, so try again
+# exec of the ~60 MB helm binary from several threads at once now and then fails with EFAULT on some sandboxed
+# kernels; it is not helm failing, so try again
 _TRANSIENT_EXEC_ERRORS = {errno.EFAULT, errno.EAGAIN, errno.ETXTBSY, errno.ENOMEM}
 
 
-def _run_helm(cmd: list[str], attempts: int = 4) -> subprocess.CompletedProcess[str]:
-    for attempt in range(1, attempts + 1):
+def _run_helm(cmd: Sequence[str], attempts: int = 4) -> subprocess.CompletedProcess[str]:
+    for attempt in range(1, attempts):
         try:
             return subprocess.run(cmd, capture_output=True, text=True, check=False)
         except OSError as err:
-            if err.errno not in _TRANSIENT_EXEC_ERRORS or attempt == attempts:
+            if err.errno not in _TRANSIENT_EXEC_ERRORS:
                 raise
             time.sleep(0.05 * attempt)
-    msg = "unreachable"
-    raise AssertionError(msg)
+    return subprocess.run(cmd, capture_output=True, text=True, check=False)  # last attempt: errors propagate
 
 
-def parse_manifest(request: RenderRequest, text: str, values: dict[str, Any]) -> Manifest:
-    """Split helm's output into YAML documents, drop empty ones, and keep each object's template path."""
-    objects: list[Obj] = []
-    sources: list[str] = []
-    for chunk in re.split(r"^---\s*$", text, flags=re.MULTILINE):
-        doc = load_yaml(chunk)
-        if doc is None:
-            continue
-        if not isinstance(doc, dict) or "kind" not in doc:
-            msg = f"rendered document is not a Kubernetes object ({_source_of(chunk)}): {chunk[:200]!r}"
-            raise AssertionError(msg)
-        objects.append(doc)
-        sources.append(_source_of(chunk))
-    return Manifest(request=request, text=text, objects=objects, sources=sources, values=values)
+def templates_use_kube_version(chart_dir: Path = CHART_DIR) -> bool:
+    """Whether any template reads `.Capabilities.KubeVersion` (then output can differ per Kubernetes minor)."""
+    templates = (p for p in (chart_dir / "templates").rglob("*") if p.is_file())
+    return any("Capabilities.KubeVersion" in p.read_text(encoding="utf-8") for p in templates)
 
 
 def assert_messages(error: RenderError, patterns: Iterable[str]) -> None:
@@ -427,13 +333,3 @@ def assert_messages(error: RenderError, patterns: Iterable[str]) -> None:
     if missing:
         msg = f"helm failed, but its message lacks {missing!r}.\nstderr:\n{error.stderr}"
         raise AssertionError(msg)
-
-
-def values_file_id(path: Path) -> str:
-    """A test id for a values file."""
-    return path.stem
-
-
-def chart_values_files(root: Path = REPO_ROOT) -> list[Path]:
-    """The scenario files `values/*.yaml`, discovered by glob so a new file joins every parametrized test."""
-    return sorted((root / "values").glob("*.yaml"))

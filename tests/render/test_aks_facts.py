@@ -9,23 +9,21 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from harness.aks_facts import AKS_RULES, REAL_TENANT, check_aks
-from harness.cases import CLIENT_ID, PROVIDER_OVERRIDES, TENANT_ID, Case, all_cases
+from harness.cases import CLIENT_ID, PROVIDER_OVERRIDES, TENANT_ID, WAF_POLICY_ID, Case, all_cases
 from harness.render import Manifest, RenderRequest
 from harness.rules import check
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from conftest import RenderFunc
+    from harness.pytest_plugin import RenderFunc
     from harness.render import Obj, Renderer
 
 CASES = all_cases()
 HOST = "vision.example.com"
 NGINX = {"ingress.enabled": True, "ingress.controller": "nginx", "ingress.hosts": [HOST]}
 AGIC = {"ingress.enabled": True, "ingress.controller": "agic", "ingress.hosts": [HOST]}
-WAF = (
-    "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies/w"
-)
+WAF = WAF_POLICY_ID
 MANAGED_PROMETHEUS = {"serviceMonitor.enabled": True, "serviceMonitor.apiVersion": "azmonitoring.coreos.com/v1"}
 PROMETHEUS_PEER = {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}
 

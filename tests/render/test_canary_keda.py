@@ -9,7 +9,7 @@ import pytest
 from harness.rules import selects
 
 if TYPE_CHECKING:
-    from conftest import RenderFunc
+    from harness.pytest_plugin import RenderFunc
     from harness.render import Manifest, Obj
 
 ROUTE = {"httpRoute.enabled": True, "gateway.create": True}

@@ -12,7 +12,7 @@ import pytest
 from harness.rules import check
 
 if TYPE_CHECKING:
-    from conftest import RenderFunc
+    from harness.pytest_plugin import RenderFunc
     from harness.render import Manifest, Obj
 
 RESOURCES = {"requests": {"cpu": "100m", "memory": "64Mi"}, "limits": {"cpu": "200m", "memory": "128Mi"}}

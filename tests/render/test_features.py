@@ -5,17 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from harness.cases import CLIENT_ID, PROVIDER_OVERRIDES, TENANT_ID
+from harness.cases import CLIENT_ID, PROVIDER_OVERRIDES, TENANT_ID, WAF_POLICY_ID
 
 if TYPE_CHECKING:
-    from conftest import RenderFunc
+    from harness.pytest_plugin import RenderFunc
     from harness.render import Manifest, Obj
 
 HOST = "vision.example.com"
 SHM = "/dev/shm"  # noqa: S108 - the shared-memory mount, not a temp file
 KV_URI = "https://roo-kv.vault.azure.net/certificates/vision"
-WAF_TYPE = "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies"
-WAF = f"/subscriptions/0/resourceGroups/rg/providers/{WAF_TYPE}/waf"
+WAF = WAF_POLICY_ID
 NGINX = {"ingress.enabled": True, "ingress.controller": "nginx", "ingress.hosts": [HOST]}
 AGIC = {"ingress.enabled": True, "ingress.controller": "agic", "ingress.hosts": [HOST]}
 CSI = PROVIDER_OVERRIDES["csi"]

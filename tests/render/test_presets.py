@@ -5,19 +5,19 @@ gates, smoke) as files of values/."""
 
 from __future__ import annotations
 
-import subprocess
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from harness.render import REPO_ROOT
+from harness.paths import VALUES_DIR
+from harness.render import RenderRequest
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from conftest import RenderFunc
+    from harness.pytest_plugin import RenderFunc
     from harness.render import Manifest, Obj, Renderer
 
-VALUES = REPO_ROOT / "values"
+VALUES = VALUES_DIR
 PRESETS = ("vllm", "triton", "tgi", "ollama", "nim")
 
 
@@ -180,15 +180,7 @@ def notes(renderer: Renderer, values_file: Path) -> str:
     client-side dry run still asks a cluster for its version, so the notes are read with Helm 4 only."""
     if renderer.helm_major < 4:
         pytest.skip("helm 3 install --dry-run=client needs a reachable cluster; the notes are checked with helm 4")
-    cmd = [str(renderer.helm), "install", "ai", str(renderer.chart_dir), "-f", str(values_file)]
-    proc = subprocess.run(
-        [*cmd, "--namespace", "inference", "--dry-run=client"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
-    return proc.stdout.split("NOTES:", 1)[1]
+    return renderer.notes(RenderRequest.make(values_files=[values_file]))
 
 
 @pytest.mark.parametrize("name", PRESETS)

@@ -7,17 +7,17 @@ import copy
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from harness.cases import WAF_POLICY_ID
 from harness.render import Manifest, RenderRequest
 from harness.rules import check
-from harness.rules_routing import ROUTING_RULES
+from harness.rules.routing import ROUTING_RULES
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from harness.render import Obj, Renderer
 
-WAF_TYPE = "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies"
-WAF = f"/subscriptions/0/resourceGroups/rg/providers/{WAF_TYPE}/waf"
+WAF = WAF_POLICY_ID
 # Gateway on AGC with its policies, a canary, KEDA on Azure Managed Prometheus: one object of every routing kind.
 BASE = {
     "replicaCount": 2,

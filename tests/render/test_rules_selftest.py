@@ -7,11 +7,11 @@ import copy
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from harness.cases import CLIENT_ID, TENANT_ID
+from harness.cases import CSI_MINIMUM, HOST
 from harness.kube_schema import KUBE_VERSIONS, schema_errors
 from harness.render import Manifest, RenderRequest
 from harness.rules import RULES, check
-from harness.rules_routing import ROUTING_RULES
+from harness.rules.routing import ROUTING_RULES
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -20,15 +20,11 @@ if TYPE_CHECKING:
 
 # A rich, valid scenario: GPU, Key Vault, nginx ingress, two replicas (PDB and spread), helm test pod.
 BASE = {
+    **CSI_MINIMUM,
     "gpu.enabled": True,
     "replicaCount": 2,
-    "secrets.provider": "csi",
-    "secrets.csi.keyvaultName": "roo-kv",
-    "secrets.csi.tenantId": TENANT_ID,
-    "secrets.csi.clientId": CLIENT_ID,
-    "secrets.csi.objects": [{"objectName": "OpenAIKey", "objectType": "secret"}],
     "ingress.enabled": True,
-    "ingress.hosts": ["vision.example.com"],
+    "ingress.hosts": [HOST],
     "serviceMonitor.enabled": True,
 }
 
@@ -171,6 +167,39 @@ def test_rule_catches_breakage(base: Manifest, rule_name: str) -> None:
     violations = check(broken(base, breakage), rule_name)
     assert violations, f"{rule_name} did not notice: {what}"
     assert all(f"[{rule_name}]" in v and "/" in v for v in violations), violations
+
+
+# Container rules broken on containers other than the server: each must be seen wherever the container sits.
+CONTAINER_BREAKAGES: dict[str, Callable[[Obj], Any]] = {
+    "pss-allow-privilege-escalation": lambda c: c["securityContext"].update(allowPrivilegeEscalation=True),
+    "pss-privileged": lambda c: c["securityContext"].update(privileged=True),
+    "pss-capabilities": lambda c: c["securityContext"]["capabilities"].update(add=["SYS_ADMIN"]),
+    "read-only-root-fs": lambda c: c["securityContext"].update(readOnlyRootFilesystem=False),
+    "resources": lambda c: c["resources"].pop("limits"),
+    "image-pinned": lambda c: c.update(image="busybox:latest"),
+}
+
+
+def add_init_container(m: Manifest) -> Obj:
+    """A copy of the server as an init container (a native sidecar), returned for breaking."""
+    init = copy.deepcopy(server(m))
+    init["name"] = "warmup"
+    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+        init.pop(probe, None)
+    pod(m).setdefault("initContainers", []).append(init)
+    return init
+
+
+@pytest.mark.parametrize("rule_name", sorted(CONTAINER_BREAKAGES))
+def test_container_rules_see_every_container(base: Manifest, rule_name: str) -> None:
+    """The rule names the broken init container and the broken `helm test` Pod container, not only the server."""
+    m = broken(base, lambda _: None)
+    CONTAINER_BREAKAGES[rule_name](add_init_container(m))
+    test_pod = m.get("Pod")
+    CONTAINER_BREAKAGES[rule_name](test_pod["spec"]["containers"][0])
+    violations = "\n".join(check(m, rule_name))
+    assert "initContainers/warmup:" in violations, violations
+    assert f"Pod/{test_pod['metadata']['name']} containers/" in violations, violations
 
 
 def test_read_only_root_fs_opt_out_is_honoured(renderer: Renderer) -> None:

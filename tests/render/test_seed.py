@@ -1,8 +1,9 @@
-"""values/roo-vision*.yaml reproduce the seed document's manifests field by field.
+"""values/roo-vision*.yaml reproduce the roo-vision reference app field by field.
 
-The expectations below are transcribed from the seed document (shared/seed/000_5fab4a09c86ecc6d.txt, "AKS for AI
-Apps: Deploy with Manifests": its Deployment, Service, Ingress, ConfigMap and Secret for roo-vision, the Secrets Store
-CSI section and the GPU node pool section). They are constants on purpose: tests never read the seed itself.
+roo-vision is the reference deployment the chart is measured against: a vision model server with its Deployment,
+Service, Ingress, ConfigMap and Secret, a Key Vault variant (Secrets Store CSI driver) and a GPU variant (a GPU node
+pool tainted `sku=gpu:NoSchedule`). Its object names, image, ports, resources, host and example values are written
+down below as constants; the values files must render exactly those.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ import base64
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from harness.render import REPO_ROOT, RenderRequest
+from harness.paths import VALUES_DIR
+from harness.render import RenderRequest
 
 if TYPE_CHECKING:
     from harness.render import Manifest, Obj, Renderer
 
-# --- transcribed from the seed --------------------------------------------------------------------------------
+# --- the roo-vision reference app -----------------------------------------------------------------------------
 APP_LABEL = {"app": "roo-vision"}
 DEPLOYMENT = "roo-vision"
 REPLICAS = 3
@@ -29,14 +31,16 @@ CONFIGMAP = "roo-config"
 CONFIG_DATA = {"LOG_LEVEL": "info", "MODEL_NAME": "phi-4-mini"}
 SECRET = "roo-secrets"  # noqa: S105 - a Secret object name
 SECRET_KEY = "openai-key"  # noqa: S105 - a key name
-SECRET_DATA_B64 = "c2stMTIzNDU2Nzg="  # noqa: S105 - the seed's published example value (base64)
+SECRET_DATA_B64 = "c2stMTIzNDU2Nzg="  # noqa: S105 - the reference app's example value (base64)
 ENV_FROM_CONFIGMAP = ("LOG_LEVEL", CONFIGMAP, "LOG_LEVEL")
 ENV_FROM_SECRET = ("OPENAI_API_KEY", SECRET, SECRET_KEY)
 SERVICE = "roo-vision-svc"
 SERVICE_PORT = 80
 SERVICE_TYPE = "ClusterIP"
 INGRESS = "roo-vision-ing"
-INGRESS_CLASS = "webapprouting.kubernetes.azure.com"  # the seed's (deprecated) kubernetes.io/ingress.class value
+INGRESS_CLASS = (
+    "webapprouting.kubernetes.azure.com"  # the reference app's (deprecated) kubernetes.io/ingress.class value
+)
 HOST = "vision.roo-robotics.com"
 TLS_SECRET = "roo-vision-tls"  # noqa: S105 - a Secret object name
 # Secrets Store CSI section
@@ -52,13 +56,11 @@ GPU_NODE_SELECTOR = {"accelerator": "nvidia-tesla-v100"}
 GPU_LIMIT = ("nvidia.com/gpu", "1")
 # --------------------------------------------------------------------------------------------------------------
 
-VALUES = REPO_ROOT / "values"
-
 
 @pytest.fixture(scope="module", params=["roo-vision", "roo-vision-csi", "roo-vision-gpu"])
-def seed(request: pytest.FixtureRequest, renderer: Renderer) -> tuple[str, Manifest]:
+def reference(request: pytest.FixtureRequest, renderer: Renderer) -> tuple[str, Manifest]:
     name = str(request.param)
-    return name, renderer.render(RenderRequest.make(values_files=[VALUES / f"{name}.yaml"]))
+    return name, renderer.render(RenderRequest.make(values_files=[VALUES_DIR / f"{name}.yaml"]))
 
 
 def server(m: Manifest) -> Obj:
@@ -74,17 +76,17 @@ def quantities(resources: dict[str, Any]) -> dict[str, str]:
     return {k: str(v) for k, v in resources.items()}
 
 
-def test_seed_values_files_exist() -> None:
+def test_reference_values_files_exist() -> None:
     for name in ("roo-vision", "roo-vision-csi", "roo-vision-gpu"):
-        assert (VALUES / f"{name}.yaml").is_file(), name
+        assert (VALUES_DIR / f"{name}.yaml").is_file(), name
 
 
-def test_deployment(seed: tuple[str, Manifest]) -> None:
-    name, m = seed
+def test_deployment(reference: tuple[str, Manifest]) -> None:
+    name, m = reference
     deployment = m.get("Deployment", DEPLOYMENT)
     assert deployment["spec"]["selector"]["matchLabels"] == APP_LABEL
     assert deployment["spec"]["template"]["metadata"]["labels"].items() >= APP_LABEL.items()
-    if name != "roo-vision-gpu":  # the seed's GPU snippet gives no replica count; the GPU file runs one pod
+    if name != "roo-vision-gpu":  # the GPU variant sets no replica count; the GPU file runs one pod
         assert deployment["spec"]["replicas"] == REPLICAS
     container = server(m)
     assert container["image"] == (GPU_IMAGE if name == "roo-vision-gpu" else IMAGE)
@@ -97,21 +99,21 @@ def test_deployment(seed: tuple[str, Manifest]) -> None:
     assert env_map(m)[env]["valueFrom"]["configMapKeyRef"] == {"name": key_name, "key": key}
 
 
-def test_configmap(seed: tuple[str, Manifest]) -> None:
-    _, m = seed
+def test_configmap(reference: tuple[str, Manifest]) -> None:
+    _, m = reference
     assert m.get("ConfigMap", CONFIGMAP)["data"] == CONFIG_DATA
 
 
-def test_service(seed: tuple[str, Manifest]) -> None:
-    _, m = seed
+def test_service(reference: tuple[str, Manifest]) -> None:
+    _, m = reference
     spec = m.get("Service", SERVICE)["spec"]
     assert spec["selector"] == APP_LABEL
     assert spec.get("type", "ClusterIP") == SERVICE_TYPE
     assert [(p["port"], p["targetPort"]) for p in spec["ports"]] == [(SERVICE_PORT, CONTAINER_PORT)]
 
 
-def test_ingress(seed: tuple[str, Manifest]) -> None:
-    _, m = seed
+def test_ingress(reference: tuple[str, Manifest]) -> None:
+    _, m = reference
     spec = m.get("Ingress", INGRESS)["spec"]
     assert spec["ingressClassName"] == INGRESS_CLASS
     [rule] = spec["rules"]
@@ -124,7 +126,7 @@ def test_ingress(seed: tuple[str, Manifest]) -> None:
 
 @pytest.mark.parametrize("name", ["roo-vision", "roo-vision-gpu"])
 def test_native_secret(renderer: Renderer, name: str) -> None:
-    m = renderer.render(RenderRequest.make(values_files=[VALUES / f"{name}.yaml"]))
+    m = renderer.render(RenderRequest.make(values_files=[VALUES_DIR / f"{name}.yaml"]))
     secret = m.get("Secret", SECRET)
     assert secret.get("type", "Opaque") == "Opaque"
     value = secret.get("stringData", {}).get(SECRET_KEY)
@@ -136,7 +138,7 @@ def test_native_secret(renderer: Renderer, name: str) -> None:
 
 
 def test_csi_variant(renderer: Renderer) -> None:
-    m = renderer.render(RenderRequest.make(values_files=[VALUES / "roo-vision-csi.yaml"]))
+    m = renderer.render(RenderRequest.make(values_files=[VALUES_DIR / "roo-vision-csi.yaml"]))
     spc = m.get("SecretProviderClass", SPC)
     params = spc["spec"]["parameters"]
     assert spc["spec"]["provider"] == "azure"
@@ -154,7 +156,7 @@ def test_csi_variant(renderer: Renderer) -> None:
 
 
 def test_gpu_variant(renderer: Renderer) -> None:
-    m = renderer.render(RenderRequest.make(values_files=[VALUES / "roo-vision-gpu.yaml"]))
+    m = renderer.render(RenderRequest.make(values_files=[VALUES_DIR / "roo-vision-gpu.yaml"]))
     spec = m.get("Deployment", DEPLOYMENT)["spec"]["template"]["spec"]
     assert GPU_TOLERATION in spec["tolerations"]
     assert spec["nodeSelector"] == GPU_NODE_SELECTOR

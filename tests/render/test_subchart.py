@@ -14,12 +14,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 import yaml
-from harness.render import CHART_DIR, RenderRequest, parse_manifest
+from harness.render import CHART_DIR, Renderer, RenderRequest
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
-
-    from harness.render import Manifest, Renderer
 
 UMBRELLA_VALUES = {
     "global": {
@@ -70,15 +69,21 @@ def umbrella(renderer: Renderer, tmp_path_factory: pytest.TempPathFactory) -> Pa
     return chart
 
 
+@pytest.fixture(scope="module")
+def umbrella_renderer(renderer: Renderer, umbrella: Path) -> Iterator[Renderer]:
+    """The harness's renderer for the umbrella chart, with the helm under test."""
+    made = Renderer(renderer.helm, chart_dir=umbrella)
+    yield made
+    made.close()
+
+
 def test_umbrella_lints(renderer: Renderer, umbrella: Path) -> None:
     proc = helm(renderer, umbrella.parent, "lint", "--strict", str(umbrella))
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-def test_umbrella_renders_the_subchart(renderer: Renderer, umbrella: Path) -> None:
-    proc = helm(renderer, umbrella.parent, "template", "plat", str(umbrella), "--namespace", "ml")
-    assert proc.returncode == 0, proc.stderr
-    manifest: Manifest = parse_manifest(RenderRequest.make(namespace="ml"), proc.stdout, {})
+def test_umbrella_renders_the_subchart(umbrella_renderer: Renderer) -> None:
+    manifest = umbrella_renderer.render(RenderRequest.make(release="plat", namespace="ml"))
     deployment = manifest.get("Deployment")
     spec = deployment["spec"]["template"]["spec"]
     assert spec["containers"][0]["image"] == "mirror.example.com/vllm/vllm-openai:v0.33.0"
@@ -89,16 +94,8 @@ def test_umbrella_renders_the_subchart(renderer: Renderer, umbrella: Path) -> No
     assert {o["metadata"]["namespace"] for o in manifest.objects if o["kind"] != "ConfigMap"} == {"ml"}
 
 
-def test_umbrella_reports_subchart_errors(renderer: Renderer, umbrella: Path) -> None:
+def test_umbrella_reports_subchart_errors(umbrella_renderer: Renderer) -> None:
     """The subchart's validation still speaks through the umbrella, naming its key."""
-    proc = helm(
-        renderer,
-        umbrella.parent,
-        "template",
-        "plat",
-        str(umbrella),
-        "--set",
-        "ai-inference.strategy.maxSurge=0",
-    )
-    assert proc.returncode != 0
-    assert "strategy.maxSurge/strategy.maxUnavailable: both are 0" in proc.stderr, proc.stderr
+    request = RenderRequest.make({"ai-inference.strategy.maxSurge": 0}, release="plat")
+    error = umbrella_renderer.render_error(request)
+    assert "strategy.maxSurge/strategy.maxUnavailable: both are 0" in error.stderr, error.stderr

@@ -34,7 +34,7 @@ def test_every_validation_message_has_a_catalog_case(renderer: Renderer) -> None
     messages = validate_messages()
     assert len(messages) >= 30, sorted(messages)
     stderrs = [render_without_schema(renderer, switch, value).stderr for switch, value, _ in SWITCHES]
-    stderrs += [render_without_schema(renderer, key, value, *others).stderr for key, value, others in UNCHECKED_ENUMS]
+    stderrs += [render_without_schema(renderer, key, value, others).stderr for key, value, others in UNCHECKED_ENUMS]
     for bad in CATALOG:
         try:
             renderer.render(RenderRequest.make(bad.overrides))

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 import jsonschema
 import pytest
 import yaml
-from harness.render import CHART_DIR, REPO_ROOT, chart_values_files
+from harness.paths import CHART_DIR, REPO_ROOT, chart_values_files
+from harness.render import deep_merge
 from harness.template_refs import is_used, read_exceptions, template_references
 from harness.values_doc import is_free_form, leaf_paths, parse_doc_comments, resolve_ref, schema_node
 
@@ -68,13 +69,6 @@ def values() -> dict[str, Any]:
     return loaded
 
 
-def get(values: dict[str, Any], path: tuple[str, ...]) -> object:
-    node: Any = values
-    for key in path:
-        node = node[key]
-    return node
-
-
 def test_schema_is_valid_draft07(schema: dict[str, Any]) -> None:
     assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
     jsonschema.Draft7Validator.check_schema(schema)
@@ -91,8 +85,6 @@ def test_values_yaml_validates(schema: dict[str, Any], values: dict[str, Any]) -
 @pytest.mark.parametrize("path", chart_values_files(), ids=lambda p: p.stem)
 def test_values_files_validate(schema: dict[str, Any], values: dict[str, Any], path: Path) -> None:
     """Each scenario file merged over values.yaml (null deletes a key, as in helm) is valid."""
-    from harness.render import deep_merge  # noqa: PLC0415
-
     merged = deep_merge(values, yaml.safe_load(path.read_text(encoding="utf-8")) or {})
     errors = [
         f"{'.'.join(map(str, e.absolute_path))}: {e.message}"
@@ -110,17 +102,6 @@ def test_every_leaf_has_a_described_schema_entry(schema: dict[str, Any], values:
         elif not str(node.get("description", "")).strip():
             problems.append(f"{'.'.join(path)}: schema entry has no description")
     assert not problems, "\n".join(problems)
-
-
-def test_descriptions_are_the_doc_comments(schema: dict[str, Any]) -> None:
-    problems = []
-    for path, doc in parse_doc_comments(VALUES_PATH).items():
-        node = schema_node(schema, path)
-        if node is None:
-            problems.append(f"{'.'.join(path)} (values.yaml:{doc.line}): documented but not in the schema")
-        elif node.get("description") != doc.text:
-            problems.append(f"{'.'.join(path)}: description {node.get('description')!r} != comment {doc.text!r}")
-    assert not problems, "\n".join(problems) + "\n(run: python scripts/sync_values_schema.py)"
 
 
 # The parameter tables of the chart README (helm-docs `# @section -- <name>`; tables appear in file order).
@@ -144,24 +125,6 @@ def test_every_documented_key_has_a_section() -> None:
         if doc.section not in SECTIONS
     ]
     assert not problems, "add a `# @section -- <name>` line under each `# --` comment:\n" + "\n".join(problems)
-
-
-def test_defaults_equal_values_yaml(schema: dict[str, Any], values: dict[str, Any]) -> None:
-    problems = []
-
-    def walk(node: dict[str, Any], value: object, path: tuple[str, ...]) -> None:
-        if path and node.get("default", value) != value:
-            problems.append(f"{'.'.join(path)}: default {node.get('default')!r} != values.yaml {value!r}")
-        if path and "default" not in node:
-            problems.append(f"{'.'.join(path)}: no default")
-        if isinstance(value, dict):
-            for key, sub in value.items():
-                child = node.get("properties", {}).get(key)
-                if child is not None:
-                    walk(child, sub, (*path, key))
-
-    walk(schema, values, ())
-    assert not problems, "\n".join(problems) + "\n(run: python scripts/sync_values_schema.py)"
 
 
 def test_defaults_and_examples_validate_against_their_own_schema(schema: dict[str, Any]) -> None:
@@ -216,7 +179,7 @@ def test_every_object_is_closed_except_free_form_maps(schema: dict[str, Any]) ->
     assert not unexpected, f"free-form maps not in FREE_FORM: {sorted(unexpected)}"
 
 
-def test_enums_and_constraints_the_brief_requires(schema: dict[str, Any]) -> None:
+def test_switch_enums_and_constraints(schema: dict[str, Any]) -> None:
     def node(dotted: str) -> dict[str, Any]:
         found = schema_node(schema, tuple(dotted.split(".")))
         assert found is not None, dotted
@@ -252,17 +215,3 @@ def test_every_value_is_used_by_a_template(schema: dict[str, Any], values: dict[
     assert not stale, f"stale entries in {EXCEPTIONS_PATH.name}: {stale}"
     missing_reason = [k for k, reason in exceptions.items() if not reason]
     assert not missing_reason, f"exceptions without a reason: {missing_reason}"
-
-
-def test_crd_schemas_match_tests_crds() -> None:
-    """tests/schemas/ (versioned sets included) is what scripts/crd_to_schema.py --all makes of tests/crds/ today."""
-    import importlib.util  # noqa: PLC0415
-
-    spec = importlib.util.spec_from_file_location("crd_to_schema", REPO_ROOT / "scripts" / "crd_to_schema.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    assert module.main(["--all", "--check"]) == 0, (
-        "tests/schemas is out of date: run scripts/crd_to_schema.py --all (see tests/schemas/README.md)"
-    )

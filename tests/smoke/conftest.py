@@ -2,7 +2,9 @@
 
 The cluster comes from pytest-helm-charts' `kube_cluster` fixture, which reads the kubeconfig from `--kube-config`
 or $KUBECONFIG (`nox -s smoke` brings up the local kwok cluster and sets it). API calls use the official
-`kubernetes` client built from that kubeconfig; helm is $HELM_BIN (default .tools/bin/helm4).
+`kubernetes` client built from that kubeconfig; helm is the harness's (`$HELM_BIN`, default helm 4), with the
+session renderer (`helm.render`, `helm.value_args`). Install timings are kept in the pytest stash (`install_timings`)
+and printed in the terminal summary.
 
 Without a kubeconfig every smoke test is skipped. Tests marked `kubelet` need a real kubelet: they run on the pool
 `realpool` (the local cluster's real node, see realnode.py), and are skipped only on a cluster with neither such a
@@ -17,13 +19,17 @@ from typing import TYPE_CHECKING
 import pytest
 from kubernetes import config as kube_config_loader
 
-from .kube import TIMINGS, Helm, Kube
+from .kube import Helm, Kube
 from .realnode import POOL, RealPool, real_pool_nodes
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from harness.render import Renderer
     from pytest_helm_charts.clusters import Cluster
+
+# helm install -> all pods Ready, seconds, per values file
+TIMINGS = pytest.StashKey[dict[str, float]]()
 
 
 def _has_kubeconfig(config: pytest.Config) -> bool:
@@ -40,10 +46,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if TIMINGS:
+    timings = terminalreporter.config.stash.get(TIMINGS, {})
+    if timings:
         terminalreporter.section("helm install to all pods Ready")
-        for name, seconds in sorted(TIMINGS.items()):
+        for name, seconds in sorted(timings.items()):
             terminalreporter.write_line(f"{name:<24} {seconds:6.2f} s")
+
+
+@pytest.fixture(scope="session")
+def install_timings(pytestconfig: pytest.Config) -> dict[str, float]:
+    """Seconds from `helm install` to all pods Ready, per values file (printed in the terminal summary)."""
+    return pytestconfig.stash.setdefault(TIMINGS, {})
 
 
 @pytest.fixture(scope="module")
@@ -55,8 +68,8 @@ def kube(kube_cluster: Cluster) -> Kube:
 
 
 @pytest.fixture(scope="module")
-def helm(kube: Kube) -> Helm:
-    return Helm(kube.kubeconfig)
+def helm(kube: Kube, renderer: Renderer) -> Helm:
+    return Helm(kube.kubeconfig, renderer)
 
 
 @pytest.fixture(scope="module")

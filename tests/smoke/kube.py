@@ -1,7 +1,10 @@
 """Helpers of the smoke tier: helm and kubectl runners, Kubernetes API access, polling.
 
 Kubernetes calls go through the official `kubernetes` client (typed access) and its dynamic client (any kind by
-apiVersion/kind, used for "nothing of the release is left"). Helm is the binary named by $HELM_BIN.
+apiVersion/kind, used for "nothing of the release is left"). Helm is the harness's helm (`$HELM_BIN`, else helm 4);
+what a release is given (values files and overrides) is a `RenderRequest`, rendered and turned into helm's
+`--values` arguments by the session renderer, so `helm template`, `helm install` and `helm upgrade` read the same
+values. A failed command or wait raises the harness's exceptions (`CommandFailed`, `WaitTimeout`).
 """
 
 from __future__ import annotations
@@ -10,22 +13,22 @@ import os
 import subprocess
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 import yaml
+from harness.errors import WaitTimeout
+from harness.paths import TOOLS_BIN
+from harness.tools import run, tool
 from kubernetes import client
 from kubernetes.dynamic import DynamicClient
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
 
-ROOT = Path(__file__).resolve().parents[2]
-CHART = ROOT / "charts" / "ai-inference"
-VALUES_DIR = ROOT / "values"
-TOOLS_BIN = ROOT / ".tools" / "bin"
+    from harness.manifest import Manifest
+    from harness.render import Renderer, RenderRequest
 
 AGENTPOOL = "kubernetes.azure.com/agentpool"
 ACCELERATOR = "kubernetes.azure.com/accelerator"
@@ -42,24 +45,21 @@ KWOK_NODE_ANNOTATION = "kwok.x-k8s.io/node"
 
 # A real HTTP server for clusters with real kubelets (kind): busybox httpd answering /health from the writable
 # /tmp emptyDir the chart mounts (the root filesystem is read-only). The chart's own image is private.
-REAL_KUBELET_IMAGE_SETS: tuple[str, ...] = (
-    "image.registry=docker.io",
-    "image.repository=library/busybox",
-    "image.tag=1.37.0",
-    "image.digest=",
-    "image.pullPolicy=IfNotPresent",
-    "gpu.imageTag=1.37.0",
-    "command={sh,-c}",
-    "args={echo ok >/tmp/health && exec httpd -f -p 8000 -h /tmp}",
-)
+REAL_KUBELET_IMAGE: dict[str, Any] = {
+    "image.registry": "docker.io",
+    "image.repository": "library/busybox",
+    "image.tag": "1.37.0",
+    "image.digest": "",
+    "image.pullPolicy": "IfNotPresent",
+    "gpu.imageTag": "1.37.0",
+    "command": ["sh", "-c"],
+    "args": ["echo ok >/tmp/health && exec httpd -f -p 8000 -h /tmp"],
+}
 
 T = TypeVar("T")
 # A kubernetes client model (V1Pod, V1Deployment, ...). Its fields are all Optional, which strict mypy would make
 # us re-check on every access although the API server always fills them for stored objects.
 Model: TypeAlias = Any
-
-# helm install -> all pods Ready, seconds, per values file (printed in the terminal summary).
-TIMINGS: dict[str, float] = {}
 
 
 def items(result: Model) -> list[Model]:
@@ -67,25 +67,16 @@ def items(result: Model) -> list[Model]:
     return list(result.items)
 
 
-def helm_bin() -> str:
-    return os.environ.get("HELM_BIN", str(TOOLS_BIN / "helm4"))
-
-
-def kubectl_bin() -> str:
-    local = TOOLS_BIN / "kubectl"
-    return str(local) if local.exists() else "kubectl"
-
-
 def wait_for(what: str, probe: Callable[[], T | None], timeout: float = 30.0, interval: float = 0.25) -> T:
-    """Poll `probe` until it returns something other than None (or False); fail with `what` after `timeout` s."""
+    """Poll `probe` until it returns something other than None (or False); raise `WaitTimeout` naming `what`."""
     deadline = time.monotonic() + timeout
-    last: T | None = None
     while True:
         last = probe()
         if last is not None and last is not False:
             return last
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
+            msg = f"timed out after {timeout:.0f}s waiting for {what}"
+            raise WaitTimeout(msg)
         time.sleep(interval)
 
 
@@ -93,18 +84,12 @@ def short_id() -> str:
     return uuid.uuid4().hex[:6]
 
 
-def load_values(path: Path) -> dict[str, Any]:
-    data = yaml.safe_load(path.read_text()) or {}
-    assert isinstance(data, dict)
-    return data
-
-
 @dataclass
 class Helm:
-    """The helm binary bound to one kubeconfig."""
+    """The harness's helm bound to one kubeconfig, with the session renderer that turns requests into values."""
 
     kubeconfig: str
-    binary: str = field(default_factory=helm_bin)
+    renderer: Renderer
 
     def env(self) -> dict[str, str]:
         env = dict(os.environ, KUBECONFIG=self.kubeconfig)
@@ -112,29 +97,19 @@ class Helm:
         return env
 
     def cmd(self, *args: str) -> list[str]:
-        return [self.binary, *args]
+        return [str(self.renderer.helm), *args]
 
     def run(self, *args: str, check: bool = True, timeout: float = 180) -> subprocess.CompletedProcess[str]:
-        proc = subprocess.run(
-            self.cmd(*args), capture_output=True, text=True, env=self.env(), timeout=timeout, check=False
-        )
-        if check and proc.returncode != 0:
-            raise AssertionError(f"{' '.join(proc.args)} failed ({proc.returncode}):\n{proc.stderr}{proc.stdout}")
-        return proc
+        """Run helm against the cluster; with `check`, a failure raises `CommandFailed` with helm's output."""
+        return run(self.cmd(*args), env=self.env(), timeout=timeout, check=check)
 
-    @staticmethod
-    def value_args(values: Sequence[Path] = (), sets: Sequence[str] = (), set_json: Sequence[str] = ()) -> list[str]:
-        args: list[str] = []
-        for path in values:
-            args += ["-f", str(path)]
-        for item in sets:
-            args += ["--set", item]
-        for item in set_json:
-            args += ["--set-json", item]
-        return args
+    def value_args(self, request: RenderRequest) -> list[str]:
+        """The `--values` arguments of a request (its values files, and its overrides as a values file)."""
+        return self.renderer.value_args(request)
 
-    def template(self, release: str, namespace: str, value_args: Sequence[str]) -> str:
-        return self.run("template", release, str(CHART), "-n", namespace, *value_args).stdout
+    def render(self, request: RenderRequest) -> Manifest:
+        """What the release renders (cached by the session renderer)."""
+        return self.renderer.render(request)
 
     def status(self, release: str, namespace: str) -> dict[str, Any]:
         data = yaml.safe_load(self.run("status", release, "-n", namespace, "-o", "json").stdout)
@@ -148,22 +123,11 @@ class Helm:
         return data
 
 
-def rendered_objects(manifest: str) -> list[dict[str, Any]]:
-    return [doc for doc in yaml.safe_load_all(manifest) if isinstance(doc, dict) and doc.get("kind")]
-
-
 def strict_server_dry_run(kubeconfig: str, namespace: str, manifest: str) -> subprocess.CompletedProcess[str]:
     """`kubectl apply --dry-run=server --validate=strict`: admission (Pod Security included) and strict field
     validation (unknown or duplicate fields fail) on every rendered object, hooks included."""
-    cmd = [kubectl_bin(), "--kubeconfig", kubeconfig, "apply", "--dry-run=server", "--validate=strict"]
-    return subprocess.run(
-        [*cmd, "-n", namespace, "-f", "-"],
-        input=manifest,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    cmd = [str(tool("kubectl")), "--kubeconfig", kubeconfig, "apply", "--dry-run=server", "--validate=strict"]
+    return run([*cmd, "-n", namespace, "-f", "-"], stdin=manifest, timeout=120, check=False)
 
 
 class Kube:
@@ -319,7 +283,7 @@ def helm_install(
     extra: Iterable[str] = (),
 ) -> Install:
     """Run `helm install`; while it waits, stop early when a ReplicaSet reports FailedCreate (pods rejected)."""
-    args = ["install", release, str(CHART), "-n", namespace, *value_args, *extra]
+    args = ["install", release, str(helm.renderer.chart_dir), "-n", namespace, *value_args, *extra]
     if wait:
         args += ["--wait", "--timeout", f"{timeout}s"]
     start = time.monotonic()

@@ -10,14 +10,16 @@ Client pods run the same image (`standin get|post|load`), so every request goes 
 from __future__ import annotations
 
 import json
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from harness.paths import REPO_ROOT
+from harness.render import RenderRequest, load_values_file
+from harness.tools import run, tool
+
 from .kube import (
     AGENTPOOL,
-    CHART,
     INSTANCE,
     KWOK_NODE_ANNOTATION,
     Helm,
@@ -26,13 +28,12 @@ from .kube import (
     Model,
     helm_install,
     items,
-    kubectl_bin,
-    load_values,
     wait_for,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    import subprocess
+    from collections.abc import Mapping, Sequence
 
 POOL = "realpool"
 OVERLAY = Path(__file__).with_name("realnode-values.yaml")
@@ -46,13 +47,12 @@ STANDIN_PORT = 8000
 CLIENT_TMP = "/tmp"  # noqa: S108  # inside the client container: an emptyDir of its own
 STOP_FILE = f"{CLIENT_TMP}/stop"
 MODEL = "standin-echo"
-ROOT = Path(__file__).resolve().parents[2]
-STANDIN_ROOT = ROOT / ".tools" / "realnode" / "cache" / "images" / "standin"
-NODE_SH = ROOT / "scripts" / "realnode" / "node.sh"
+STANDIN_ROOT = REPO_ROOT / ".tools" / "realnode" / "cache" / "images" / "standin"
+NODE_SH = REPO_ROOT / "scripts" / "realnode" / "node.sh"
 
 
 def standin_image() -> str:
-    image = load_values(OVERLAY)["image"]
+    image = load_values_file(OVERLAY)["image"]
     return f"{image['registry']}/{image['repository']}:{image['tag']}"
 
 
@@ -64,9 +64,7 @@ def standin_digest() -> str | None:
 
 def node_sh(*args: str) -> str:
     """scripts/realnode/node.sh ARGS (the local cluster's real node: its facts, or a command in its namespaces)."""
-    proc = subprocess.run(["bash", str(NODE_SH), *args], capture_output=True, text=True, timeout=60, check=False)
-    assert proc.returncode == 0, f"node.sh {' '.join(args)} failed: {proc.stderr}{proc.stdout}"
-    return proc.stdout
+    return run(["bash", NODE_SH, *args], timeout=60).stdout
 
 
 def api_server_address(kube: Kube) -> str:
@@ -109,13 +107,20 @@ class RealPool:
         self.kube.core.patch_namespace(name, {"metadata": {"annotations": PIN_TO_POOL}})
         return name
 
-    def install(self, release: str, namespace: str, sets: Sequence[str] = (), *, wait: bool = True) -> Install:
-        args = Helm.value_args([OVERLAY], sets)
+    def request(self, release: str, namespace: str, overrides: Mapping[str, Any] | None = None) -> RenderRequest:
+        """The chart with realnode-values.yaml and `overrides` for a release on the real pool."""
+        return RenderRequest.make(overrides, values_files=[OVERLAY], release=release, namespace=namespace)
+
+    def install(
+        self, release: str, namespace: str, overrides: Mapping[str, Any] | None = None, *, wait: bool = True
+    ) -> Install:
+        args = self.helm.value_args(self.request(release, namespace, overrides))
         return helm_install(self.kube, self.helm, release, namespace, args, wait=wait, timeout=120)
 
-    def upgrade(self, release: str, namespace: str, set_json: Sequence[str]) -> subprocess.CompletedProcess[str]:
-        args = Helm.value_args([OVERLAY], (), set_json)
-        return self.helm.run("upgrade", release, str(CHART), "-n", namespace, *args, "--wait", "--timeout", "120s")
+    def upgrade(self, release: str, namespace: str, overrides: Mapping[str, Any]) -> subprocess.CompletedProcess[str]:
+        args = self.helm.value_args(self.request(release, namespace, overrides))
+        chart = str(self.helm.renderer.chart_dir)
+        return self.helm.run("upgrade", release, chart, "-n", namespace, *args, "--wait", "--timeout", "120s")
 
     def server_pods(self, namespace: str, release: str) -> list[Model]:
         """The release's model-server pods (not its test pod), oldest first."""
@@ -124,15 +129,8 @@ class RealPool:
 
     def exec(self, namespace: str, pod: str, *cmd: str) -> str:
         """Run a command in a pod's container (API server -> kubelet -> containerd -> runc)."""
-        proc = subprocess.run(
-            [kubectl_bin(), "--kubeconfig", self.kube.kubeconfig, "exec", "-n", namespace, pod, "--", *cmd],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-        assert proc.returncode == 0, f"exec {cmd} in {pod} failed ({proc.returncode}): {proc.stderr}{proc.stdout}"
-        return proc.stdout
+        kubectl: list[str | Path] = [tool("kubectl"), "--kubeconfig", self.kube.kubeconfig]
+        return run([*kubectl, "exec", "-n", namespace, pod, "--", *cmd], timeout=60).stdout
 
     def admin(self, namespace: str, pod: str, action: str) -> None:
         """Flip a switch of the stand-in in one pod (ready, unready, hang)."""

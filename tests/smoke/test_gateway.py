@@ -15,7 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
-from harness.rules_routing import route_backend_refs
+from harness.cases import AGC_RESOURCE_ID, WAF_POLICY_ID
+from harness.errors import RenderError
+from harness.render import RenderRequest
+from harness.rules.routing import route_backend_refs
 from kubernetes import client
 
 from .kube import (
@@ -26,7 +29,6 @@ from .kube import (
     assert_installed,
     helm_install,
     items,
-    rendered_objects,
     strict_server_dry_run,
     wait_for,
 )
@@ -35,12 +37,13 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
+    from harness.manifest import Manifest
+
     from .kube import Install
 
 pytestmark = pytest.mark.smoke
 
-WAF_TYPE = "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies"
-AGC_ID = "/subscriptions/0/resourceGroups/rg/providers/Microsoft.ServiceNetworking/trafficControllers/agc"
+AGC_ID = AGC_RESOURCE_ID
 TIMEOUTS = {"request": "900s", "backendRequest": "600s"}
 ROUTE = {"enabled": True, "hostnames": ["vision.example.com"], "timeouts": TIMEOUTS}
 # One release per mode, installed side by side (each in its own namespace).
@@ -77,7 +80,7 @@ MODES: dict[str, dict[str, Any]] = {
             "agc": {
                 "albId": AGC_ID,
                 "frontend": "frontend-1",
-                "wafPolicyId": f"/subscriptions/0/resourceGroups/rg/providers/{WAF_TYPE}/waf",
+                "wafPolicyId": WAF_POLICY_ID,
                 "healthCheck": {"enabled": True},
                 "routePolicyTimeout": True,
             },
@@ -104,13 +107,13 @@ class Mode:
     name: str
     namespace: str
     values_file: Path
-    manifest: str = ""
+    manifest: Manifest | None = None
     dry_run: str = ""
     install: Install | None = None
 
     @property
     def objects(self) -> list[dict[str, Any]]:
-        return rendered_objects(self.manifest)
+        return self.manifest.objects if self.manifest is not None else []
 
     def require_installed(self) -> None:
         if self.install is None or self.install.returncode != 0 or self.install.failed_create:
@@ -118,12 +121,16 @@ class Mode:
 
 
 def _install(kube: Kube, helm: Helm, mode: Mode) -> Mode:
-    args = Helm.value_args([mode.values_file])
-    mode.manifest = helm.template(mode.name, mode.namespace, args)
-    dry = strict_server_dry_run(kube.kubeconfig, mode.namespace, mode.manifest)
+    request = RenderRequest.make(values_files=[mode.values_file], release=mode.name, namespace=mode.namespace)
+    try:
+        mode.manifest = helm.render(request)
+    except RenderError as exc:  # the chart does not render: nothing to install
+        mode.dry_run = str(exc)
+        return mode
+    dry = strict_server_dry_run(kube.kubeconfig, mode.namespace, mode.manifest.text)
     if dry.returncode != 0 or "would violate PodSecurity" in dry.stderr:
         mode.dry_run = dry.stderr + dry.stdout
-    mode.install = helm_install(kube, helm, mode.name, mode.namespace, args, timeout=90)
+    mode.install = helm_install(kube, helm, mode.name, mode.namespace, helm.value_args(request), timeout=90)
     return mode
 
 

@@ -67,7 +67,7 @@ def test_failing_readiness_probe_takes_the_pod_out_of_the_service(real_pool: Rea
 
 def test_liveness_probe_restarts_a_hung_server(real_pool: RealPool, ns: str) -> None:
     """With an HTTP liveness path the kubelet restarts a server that stops answering; it comes back Ready."""
-    assert_installed(real_pool.install(RELEASE, ns, ["replicaCount=1"]))
+    assert_installed(real_pool.install(RELEASE, ns, {"replicaCount": 1}))
     (pod,) = (p.metadata.name for p in real_pool.server_pods(ns, RELEASE))
     real_pool.admin(ns, pod, "hang")
     restarted = real_pool.wait_restarted(ns, pod)
@@ -80,7 +80,7 @@ def test_liveness_probe_restarts_a_hung_server(real_pool: RealPool, ns: str) -> 
 def test_tcp_liveness_keeps_a_hung_server_out_of_the_service(real_pool: RealPool, ns: str) -> None:
     """The chart's default liveness is a TCP check: a hung server still accepts connections, so it is not restarted;
     its failing readiness probe keeps it out of the Service instead (as the chart's README says)."""
-    assert_installed(real_pool.install(RELEASE, ns, ["replicaCount=1", "probes.livePath="]))
+    assert_installed(real_pool.install(RELEASE, ns, {"replicaCount": 1, "probes.livePath": ""}))
     (pod,) = (p.metadata.name for p in real_pool.server_pods(ns, RELEASE))
     svc = real_pool.service(ns, RELEASE).metadata.name
     real_pool.admin(ns, pod, "hang")
@@ -105,7 +105,7 @@ def test_rolling_upgrade_serves_every_request(kube: Kube, real_pool: RealPool, n
         lambda: real_pool.pod(ns, client).status.phase == "Running",
         timeout=60,
     )
-    real_pool.upgrade(RELEASE, ns, ['config.STANDIN_VERSION="2"'])
+    real_pool.upgrade(RELEASE, ns, {"config.STANDIN_VERSION": "2"})
     new = {p.metadata.name for p in real_pool.server_pods(ns, RELEASE)} - old
     wait_for("the old pods to be gone", lambda: {p.metadata.name for p in real_pool.server_pods(ns, RELEASE)} == new)
     time.sleep(1)  # a few more requests to the new pods only

@@ -7,9 +7,10 @@ pool unschedulable for a few seconds and restores it in a `finally`; do not run 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from harness.render import RenderRequest
 
 from .kube import (
     AGENTPOOL,
@@ -24,12 +25,12 @@ from .kube import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping
 
 pytestmark = pytest.mark.smoke
 
 RELEASE = "sched"
-GPU = ("gpu.enabled=true", "replicaCount=1")
+GPU = {"gpu.enabled": True, "replicaCount": 1}
 
 
 def pending_reason(kube: Kube, namespace: str) -> tuple[Model, str]:
@@ -49,32 +50,29 @@ def failed_scheduling(kube: Kube, namespace: str, pod: str) -> list[str]:
     return [str(e.message) for e in kube.events(namespace, "FailedScheduling") if e.involved_object.name == pod]
 
 
-def install_gpu(kube: Kube, helm: Helm, namespace: str, sets: Sequence[str], set_json: Sequence[str] = ()) -> None:
+def install_gpu(kube: Kube, helm: Helm, namespace: str, overrides: Mapping[str, Any]) -> None:
     # no --wait: the pods are expected never to become Ready
-    result = helm_install(kube, helm, RELEASE, namespace, Helm.value_args((), [*GPU, *sets], set_json), wait=False)
-    assert_installed(result)
+    request = RenderRequest.make({**GPU, **overrides}, release=RELEASE, namespace=namespace)
+    assert_installed(helm_install(kube, helm, RELEASE, namespace, helm.value_args(request), wait=False))
 
 
 @pytest.mark.parametrize(
     "case",
     [
-        pytest.param((["gpu.count=5"], [], "Insufficient nvidia.com/gpu"), id="more-gpus-than-a-node-has"),
-        pytest.param(([], ["gpu.tolerations=[]"], "untolerated taint"), id="no-toleration-for-sku-gpu"),
+        pytest.param(({"gpu.count": 5}, "Insufficient nvidia.com/gpu"), id="more-gpus-than-a-node-has"),
+        pytest.param(({"gpu.tolerations": []}, "untolerated taint"), id="no-toleration-for-sku-gpu"),
         pytest.param(
             (
-                [r"gpu.nodeSelector.kubernetes\.azure\.com/agentpool=gpupool-absent"],
-                [],
+                {r"gpu.nodeSelector.kubernetes\.azure\.com/agentpool": "gpupool-absent"},
                 "didn't match Pod's node affinity/selector",
             ),
             id="gpu-pool-absent",
         ),
     ],
 )
-def test_gpu_pod_pending_with_reason(
-    kube: Kube, helm: Helm, namespace: str, case: tuple[list[str], list[str], str]
-) -> None:
-    sets, set_json, expected = case
-    install_gpu(kube, helm, namespace, sets, set_json)
+def test_gpu_pod_pending_with_reason(kube: Kube, helm: Helm, namespace: str, case: tuple[dict[str, Any], str]) -> None:
+    overrides, expected = case
+    install_gpu(kube, helm, namespace, overrides)
     pod, reason = pending_reason(kube, namespace)
     assert pod.spec.node_name is None
     assert expected in reason, reason
@@ -89,7 +87,7 @@ def test_gpu_pod_pending_while_gpu_pool_cordoned(kube: Kube, helm: Helm, namespa
     try:
         for node in gpu_nodes:
             kube.set_unschedulable(node, True)
-        install_gpu(kube, helm, namespace, [])
+        install_gpu(kube, helm, namespace, {})
         pod, reason = pending_reason(kube, namespace)
         assert "unschedulable" in reason, reason
         assert pod.spec.node_name is None

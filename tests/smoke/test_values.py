@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from harness.errors import RenderError, WaitTimeout
+from harness.paths import chart_values_files
+from harness.render import RenderRequest, load_values_file
 from harness.rules import value_at
 from kubernetes import client
 
@@ -23,18 +26,14 @@ from .kube import (
     GPU_RESOURCE,
     INGRESS_CLASSES,
     INSTANCE,
-    REAL_KUBELET_IMAGE_SETS,
+    REAL_KUBELET_IMAGE,
     STABLE,
-    TIMINGS,
-    VALUES_DIR,
     Helm,
     Install,
     Kube,
     assert_installed,
     helm_install,
     items,
-    load_values,
-    rendered_objects,
     strict_server_dry_run,
     wait_for,
 )
@@ -46,7 +45,7 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.smoke
 
-VALUES = sorted(VALUES_DIR.glob("*.yaml"))
+VALUES = chart_values_files()
 
 
 @dataclass
@@ -76,23 +75,26 @@ def _prerequisites(kube: Kube, namespace: str, values: dict[str, Any]) -> None:
         kube.core.create_namespaced_secret(namespace, body)
 
 
-def _install(kube: Kube, helm: Helm, release: Release, real_kubelet: bool) -> Release:
-    values = load_values(release.values_file)
-    _prerequisites(kube, release.namespace, values)
-    sets = REAL_KUBELET_IMAGE_SETS if real_kubelet else ()
-    args = Helm.value_args([release.values_file], sets)
+def _install(kube: Kube, helm: Helm, release: Release, real_kubelet: bool, timings: dict[str, float]) -> Release:
+    _prerequisites(kube, release.namespace, load_values_file(release.values_file))
+    request = RenderRequest.make(
+        REAL_KUBELET_IMAGE if real_kubelet else None,
+        values_files=[release.values_file],
+        release=release.name,
+        namespace=release.namespace,
+    )
     try:
-        manifest = helm.template(release.name, release.namespace, args)
-    except AssertionError as exc:  # the chart does not render: nothing to install
+        manifest = helm.render(request)
+    except RenderError as exc:  # the chart does not render: nothing to install
         release.dry_run = str(exc)
         return release
-    release.volumes = provide_claims(kube, release.namespace, rendered_objects(manifest))
-    dry = strict_server_dry_run(kube.kubeconfig, release.namespace, manifest)
+    release.volumes = provide_claims(kube, release.namespace, manifest.objects)
+    dry = strict_server_dry_run(kube.kubeconfig, release.namespace, manifest.text)
     if dry.returncode != 0 or "would violate PodSecurity" in dry.stderr:
         release.dry_run = dry.stderr + dry.stdout
-    release.install = helm_install(kube, helm, release.name, release.namespace, args, timeout=90)
+    release.install = helm_install(kube, helm, release.name, release.namespace, helm.value_args(request), timeout=90)
     if release.install.returncode == 0:
-        TIMINGS[release.values_file.stem] = release.install.seconds
+        timings[release.values_file.stem] = release.install.seconds
         release.values = helm.values(release.name, release.namespace)
         if value_at(release.values, "autoscaling.enabled"):
             _await_autoscaler(kube, release)
@@ -110,17 +112,19 @@ def _await_autoscaler(kube: Kube, release: Release) -> None:
             timeout=45,
         )
         kube.rolled_out(release.namespace, release.name)
-    except AssertionError as exc:
+    except WaitTimeout as exc:
         release.autoscaled = str(exc)
 
 
 def _needs_csi_driver(path: Path, real_kubelet: bool) -> bool:
     """csi pods start on real kubelets only with the Secrets Store CSI driver and a reachable Key Vault."""
-    return real_kubelet and value_at(load_values(path), "secrets.provider") == "csi"
+    return real_kubelet and value_at(load_values_file(path), "secrets.provider") == "csi"
 
 
 @pytest.fixture(scope="module")
-def releases(kube: Kube, helm: Helm, real_kubelet: bool) -> Iterator[dict[str, Release]]:
+def releases(
+    kube: Kube, helm: Helm, real_kubelet: bool, install_timings: dict[str, float]
+) -> Iterator[dict[str, Release]]:
     out = {
         path.stem: Release(path, name=path.stem, namespace=kube.create_namespace(path.stem[:14].rstrip("-")))
         for path in VALUES
@@ -128,7 +132,7 @@ def releases(kube: Kube, helm: Helm, real_kubelet: bool) -> Iterator[dict[str, R
     }
     try:
         with ThreadPoolExecutor(max_workers=len(out)) as pool:
-            list(pool.map(lambda r: _install(kube, helm, r, real_kubelet), out.values()))
+            list(pool.map(lambda r: _install(kube, helm, r, real_kubelet, install_timings), out.values()))
         yield out
     finally:
         for rel in out.values():

@@ -1,5 +1,5 @@
 """Rules for the Gateway API routes, the canary Deployment, KEDA and the AGC policies (registered into
-`harness.rules.RULES`, so every scenario of the matrix is checked by them).
+`harness.rules.RULES` like the others, so every scenario of the matrix is checked by them).
 
 What they guard: a route sends traffic only to Services and ports the chart renders; each selector of a Service, PDB
 or NetworkPolicy selects the pods of exactly one Deployment (the stable Service never selects canary pods: AKS
@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from harness.rules import ref, rule, selects, targeting_autoscalers
+from harness.manifest import ref
+from harness.rules.registry import rule, selects, targeting_autoscalers
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
