@@ -5,7 +5,7 @@
     python3 scripts/vendor_crds.py --check    # exit 1 when a vendored file differs from its module's copy
 
 Each version named in tests/crds/aks-versions.txt is fetched with `go mod download -json <module>@<version>`
-(the Go module proxy, checksum-verified against sum.golang.org); the CRD files are copied unmodified below a header
+(checksum-verified against sum.golang.org); the CRD files are copied unmodified below a header
 that names the module, its version and go.sum hash, and the path inside the module. Then regenerate the render
 tier's schemas: `python3 scripts/crd_to_schema.py --all`.
 """
