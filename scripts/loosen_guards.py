@@ -8,7 +8,8 @@ Each mutation either drops one keyword of values.schema.json (a pattern, enum, b
 (its `if` condition made false). The render tier's tests that stand for that kind of guard (the pinned schema
 negatives for a keyword, the bad-input catalog for a check; `--guards` for all guard tests, `--all` for the whole of
 tests/render) run against the scratch copy through RENDER_CHART_DIR, stopping at the first failure. Prints each
-mutation with caught/missed and the total. Nothing here asserts.
+mutation with caught/missed and the total. Nothing here asserts. Run it with a Python that has the harness installed
+(e.g. .nox/render-helm-helm4/bin/python).
 """
 
 from __future__ import annotations
@@ -25,7 +26,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+from harness.paths import REPO_ROOT
+from harness.tools import helm_binary
+
+ROOT = REPO_ROOT
 CHART = ROOT / "charts" / "ai-inference"
 GUARD_TESTS = (
     "tests/render/test_bad_inputs.py",
@@ -117,10 +121,11 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=24, help="schema keywords to loosen")
     parser.add_argument("--template-sample", type=int, default=8, help="validation checks to disable")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--helm", type=Path, default=ROOT / ".tools" / "bin" / "helm4")
+    parser.add_argument("--helm", type=Path, default=None, help="helm binary (default: $HELM_BIN, else helm 4)")
     parser.add_argument("--guards", action="store_true", help="run every guard test for each mutation")
     parser.add_argument("--all", action="store_true", help="run the whole render tier for each mutation")
     args = parser.parse_args()
+    args.helm = args.helm or helm_binary()
     schema = json.loads((CHART / "values.schema.json").read_text(encoding="utf-8"))
     schema_pool: list[tuple[str, Any, Any]] = [("schema", p, k) for p, k in schema_mutations(schema)]
     template_pool: list[tuple[str, Any, Any]] = [("template", n, i) for n, i in template_mutations(CHART)]

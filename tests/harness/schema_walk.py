@@ -161,7 +161,7 @@ def _walk(
 _VISITING: dict[int, set[str]] = {}
 
 
-def _walk_node(  # noqa: PLR0912 - one branch per structural keyword
+def _walk_node(
     root: Mapping[str, Any],
     node: Mapping[str, Any],
     path: Path_,
@@ -173,76 +173,70 @@ def _walk_node(  # noqa: PLR0912 - one branch per structural keyword
     origin: Path_,
 ) -> None:
     for keyword, argument in node.items():
-        at = f"{pointer}/{keyword}"
-        if keyword in ANNOTATIONS or keyword in STRUCTURE:
-            continue
-        if keyword not in CHECKED:
-            msg = f"{'.'.join(path) or '(root)'}: keyword {keyword!r} ({at}) has no negative-input generator"
-            raise UnsupportedKeywordError(msg)
-        if keyword == "required":
-            for name in argument:
-                found.append(Constraint(path, keyword, at, branch, name, node, combinator, origin))
-        elif keyword == "additionalProperties" and isinstance(argument, dict):
-            _walk(root, argument, (*path, KEY), at, branch=branch, combinator=combinator, found=found, origin=origin)
-        elif keyword in {"anyOf", "oneOf"}:
-            if branch:
-                msg = f"{'.'.join(path)}: nested {keyword} inside {branch} is not supported"
-                raise UnsupportedKeywordError(msg)
-            found.append(Constraint(path, keyword, at, "", "", node, node))
-            for index, sub in enumerate(argument):
-                _walk(
-                    root,
-                    sub,
-                    path,
-                    f"{at}/{index}",
-                    branch=f"{keyword}/{index}",
-                    combinator=node,
-                    found=found,
-                    origin=path,
-                )
-        elif keyword == "additionalProperties" and argument is True:
-            continue
-        elif keyword == "propertyNames":
-            for sub in sorted(k for k in argument if k not in ANNOTATIONS):
-                found.append(Constraint(path, keyword, f"{at}/{sub}", branch, sub, node, combinator, origin))
-        else:
-            found.append(Constraint(path, keyword, at, branch, "", node, combinator, origin))
-    for name, sub in node.get("properties", {}).items():
-        where = f"{pointer}/properties/{name}"
-        _walk(root, sub, (*path, name), where, branch=branch, combinator=combinator, found=found, origin=origin)
-    for pattern, sub in node.get("patternProperties", {}).items():
-        _walk(
+        _walk_keyword(
             root,
-            sub,
-            (*path, KEY),
-            f"{pointer}/patternProperties/{pattern}",
-            branch=branch,
-            combinator=combinator,
-            found=found,
-            origin=origin,
-        )
-    if isinstance(node.get("items"), dict):
-        _walk(
-            root,
-            node["items"],
-            (*path, ITEM),
-            f"{pointer}/items",
-            branch=branch,
-            combinator=combinator,
-            found=found,
-            origin=origin,
-        )
-    for index, sub in enumerate(node.get("allOf", [])):
-        _walk(
-            root,
-            sub,
+            node,
             path,
-            f"{pointer}/allOf/{index}",
+            pointer,
+            keyword=keyword,
+            argument=argument,
             branch=branch,
             combinator=combinator,
             found=found,
             origin=origin,
         )
+    # the sub-schemas below this node, in the same branch
+    children: list[tuple[Mapping[str, Any], Path_, str]] = [
+        (sub, (*path, name), f"{pointer}/properties/{name}") for name, sub in node.get("properties", {}).items()
+    ]
+    children += [
+        (sub, (*path, KEY), f"{pointer}/patternProperties/{pattern}")
+        for pattern, sub in node.get("patternProperties", {}).items()
+    ]
+    if isinstance(node.get("items"), dict):
+        children.append((node["items"], (*path, ITEM), f"{pointer}/items"))
+    children += [(sub, path, f"{pointer}/allOf/{index}") for index, sub in enumerate(node.get("allOf", []))]
+    for sub, sub_path, where in children:
+        _walk(root, sub, sub_path, where, branch=branch, combinator=combinator, found=found, origin=origin)
+
+
+def _walk_keyword(
+    root: Mapping[str, Any],
+    node: Mapping[str, Any],
+    path: Path_,
+    pointer: str,
+    *,
+    keyword: str,
+    argument: Any,  # noqa: ANN401 - a JSON-schema keyword's argument
+    branch: str,
+    combinator: Mapping[str, Any],
+    found: list[Constraint],
+    origin: Path_,
+) -> None:
+    """The constraints one keyword of `node` adds (and, for additionalProperties / anyOf / oneOf, the walk below)."""
+    at = f"{pointer}/{keyword}"
+    if keyword in ANNOTATIONS or keyword in STRUCTURE or (keyword == "additionalProperties" and argument is True):
+        return
+    if keyword not in CHECKED:
+        msg = f"{'.'.join(path) or '(root)'}: keyword {keyword!r} ({at}) has no negative-input generator"
+        raise UnsupportedKeywordError(msg)
+    if keyword == "required":
+        found.extend(Constraint(path, keyword, at, branch, name, node, combinator, origin) for name in argument)
+    elif keyword == "additionalProperties" and isinstance(argument, dict):
+        _walk(root, argument, (*path, KEY), at, branch=branch, combinator=combinator, found=found, origin=origin)
+    elif keyword in {"anyOf", "oneOf"}:
+        if branch:
+            msg = f"{'.'.join(path)}: nested {keyword} inside {branch} is not supported"
+            raise UnsupportedKeywordError(msg)
+        found.append(Constraint(path, keyword, at, "", "", node, node))
+        for index, sub in enumerate(argument):
+            where = f"{at}/{index}"
+            _walk(root, sub, path, where, branch=f"{keyword}/{index}", combinator=node, found=found, origin=path)
+    elif keyword == "propertyNames":
+        names = sorted(k for k in argument if k not in ANNOTATIONS)
+        found.extend(Constraint(path, keyword, f"{at}/{sub}", branch, sub, node, combinator, origin) for sub in names)
+    else:
+        found.append(Constraint(path, keyword, at, branch, "", node, combinator, origin))
 
 
 def merged_node(root: Mapping[str, Any], node: Mapping[str, Any]) -> dict[str, Any]:

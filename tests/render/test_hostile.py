@@ -15,6 +15,7 @@ import pytest
 import yaml
 from harness import kube_names
 from harness.cases import all_cases, file_cases
+from harness.errors import ManifestError
 from harness.hostile import (
     KINDS,
     Leaf,
@@ -79,7 +80,7 @@ class Scenario:
             return self.renderer.render(self.request(settings))
         except RenderError as error:
             return error
-        except (yaml.YAMLError, AssertionError) as error:
+        except (yaml.YAMLError, ManifestError) as error:
             return RenderError(["helm", "template"], 0, f"the rendered manifest does not parse: {error}")
 
     def culprit(self, fixed: dict[Leaf, str], trial: dict[Leaf, str]) -> Leaf:
