@@ -1,0 +1,83 @@
+"""The chart README's adoption of the kubectl-deployed roo-vision app, as data the tests run.
+
+The section "Adopting an app deployed with kubectl" of charts/ai-inference/README.md marks each command block with an
+HTML comment `<!-- adopt:<step> -->` (check, helm3, helm4, after, rollback). Its commands are written for the CPU
+variant in namespace `roo`; the README's table names the manifests and values file of the other variants. `commands`
+returns a block's commands for one variant and namespace: the README's text with exactly those substitutions, so the
+README is what the tests run.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+README = REPO_ROOT / "charts" / "ai-inference" / "README.md"
+MANIFESTS = REPO_ROOT / "docs" / "roo-vision" / "manifests"
+STEPS = ("check", "helm3", "helm4", "after", "rollback")
+README_NAMESPACE = "roo"
+RELEASE = "roo-vision"
+SECRET = "roo-secrets"  # noqa: S105 - the kept Secret's name
+_BLOCK = re.compile(r"<!-- adopt:(\w+) -->\n```bash\n(.*?)```", re.DOTALL)
+# `-n roo` and `namespace roo`, not the `roo` of `roo-vision`
+_NAMESPACE = re.compile(rf"(?<=-n ){README_NAMESPACE}\b(?!-)|(?<=namespace ){README_NAMESPACE}\b(?!-)")
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One row of the README's table: the manifests the team applies and the values file that adopts them."""
+
+    name: str
+    manifests: str  # a folder, relative to the repository, with a trailing slash as in the README
+    values: str  # relative to the repository
+    kept_secret: bool  # the manifests' Secret roo-secrets stays outside the release
+
+    def manifest_paths(self) -> list[Path]:
+        """The files `kubectl apply` gets for this variant: the Secret's folder first when there is one."""
+        folders = ([MANIFESTS / "secret"] if self.kept_secret else []) + [REPO_ROOT / self.manifests]
+        return [path for folder in folders for path in sorted(folder.glob("*.yaml"))]
+
+    def manifest_objects(self) -> list[dict[str, Any]]:
+        return [doc for path in self.manifest_paths() for doc in yaml.safe_load_all(path.read_text()) if doc]
+
+
+BASE = Variant("base", "docs/roo-vision/manifests/base/", "values/roo-vision-adopt.yaml", kept_secret=True)
+VARIANTS = (
+    BASE,
+    Variant("csi", "docs/roo-vision/manifests/csi/", "values/roo-vision-csi.yaml", kept_secret=False),
+    Variant("gpu", "docs/roo-vision/manifests/gpu/", "values/roo-vision-gpu-adopt.yaml", kept_secret=True),
+)
+
+
+def readme_blocks(text: str | None = None) -> dict[str, list[str]]:
+    """Step -> its commands (comment and blank lines dropped), from the README's marked blocks."""
+    source = README.read_text() if text is None else text
+    blocks: dict[str, list[str]] = {}
+    for step, body in _BLOCK.findall(source):
+        assert step not in blocks, f"two README blocks marked adopt:{step}"
+        blocks[step] = [line.strip() for line in body.splitlines() if line.strip() and not line.startswith("#")]
+    return blocks
+
+
+def commands(step: str, variant: Variant, namespace: str, blocks: dict[str, list[str]] | None = None) -> list[str]:
+    """The README's commands of `step` for `variant` in `namespace`. Commands about the kept Secret are left out for a
+    variant without one (the README says which variants they are for)."""
+    found = readme_blocks() if blocks is None else blocks
+    assert step in found, f"the README has no block marked adopt:{step}"
+    out = []
+    for line in found[step]:
+        if SECRET in line and not variant.kept_secret:
+            continue
+        line = line.replace(BASE.values, variant.values).replace(BASE.manifests, variant.manifests)
+        out.append(_NAMESPACE.sub(namespace, line))
+    return out
+
+
+def long_flags(command: str) -> set[str]:
+    """The `--flag` names of a command line (values after `=` dropped)."""
+    return {token.split("=", 1)[0] for token in command.split() if token.startswith("--")}
