@@ -1,5 +1,5 @@
 """The input-guard part of the bad-input catalog (tests/render/test_bad_inputs.py): env sources, tolerations,
-mounts, keys only the inactive controller reads, labels and names."""
+mounts, keys only the inactive controller reads, labels and names, the Service port name."""
 
 from __future__ import annotations
 
@@ -166,5 +166,25 @@ GUARD_CATALOG: list[Bad] = [
         "path-with-newline",
         {"probes.readyPath": "/health\nscheme: HTTPS"},
         (schema_error("probes.readyPath", PATTERN),),
+    ),
+    # --- the Service port's name (service.portName; empty keeps an adopted Service's unnamed port) ---
+    Bad(
+        "service.portName-not-a-name",
+        {"service.portName": "Web_Port"},
+        (schema_error("service.portName", r"(?:oneOf|Must validate one and only one schema)"),),
+    ),
+    Bad(
+        "service.portName-empty-with-extraPorts",
+        {
+            "service.portName": "",
+            "extraContainerPorts": [{"name": "grpc", "containerPort": 8001}],
+            "service.extraPorts": [{"name": "grpc", "port": 8001, "targetPort": "grpc"}],
+        },
+        (chart_error("service.portName", "a name .* when the Service has several ports"),),
+    ),
+    Bad(
+        "serviceMonitor.port-after-service.portName-rename",
+        {"service.portName": "web", "serviceMonitor.enabled": True},
+        (chart_error("serviceMonitor.port", "allowed: web"),),
     ),
 ]

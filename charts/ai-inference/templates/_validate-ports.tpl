@@ -14,11 +14,11 @@ probes may use. Prints one line per problem, "<key>: <what is wrong>; <what is a
 {{- $names = append $names $p.name }}
 {{- $numbers = append $numbers (int $p.containerPort) }}
 {{- end }}
-{{- $servicePorts := list "http" }}
+{{- $servicePorts := compact (list (toString $v.service.portName)) }}
 {{- $serviceNumbers := list (int $v.service.port) }}
 {{- range $i, $p := $v.service.extraPorts }}
 {{- if has $p.name $servicePorts }}
-{{- printf "\nservice.extraPorts[%d].name: %q is already a Service port; allowed: a unique name other than http" $i (toString $p.name) }}
+{{- printf "\nservice.extraPorts[%d].name: %q is already a Service port; allowed: a unique name other than service.portName" $i (toString $p.name) }}
 {{- end }}
 {{- if has (int $p.port) $serviceNumbers }}
 {{- printf "\nservice.extraPorts[%d].port: %d is already a Service port (service.port or another extra port); allowed: a unique number" $i (int $p.port) }}
@@ -32,8 +32,8 @@ probes may use. Prints one line per problem, "<key>: <what is wrong>; <what is a
 {{- if and $v.serviceMonitor.enabled (not (has $v.serviceMonitor.port $servicePorts)) }}
 {{- printf "\nserviceMonitor.port: %q is not a Service port; allowed: %s (service.extraPorts names)" (toString $v.serviceMonitor.port) (join ", " $servicePorts) }}
 {{- end }}
-{{- if and $v.ingress.enabled $v.ingress.grpc.enabled (not (has $v.ingress.grpc.servicePort (without $servicePorts "http"))) }}
-{{- printf "\ningress.grpc.servicePort: %q is not one of service.extraPorts; allowed: %s" (toString $v.ingress.grpc.servicePort) (join ", " (without $servicePorts "http") | default "none: add the gRPC port to service.extraPorts") }}
+{{- if and $v.ingress.enabled $v.ingress.grpc.enabled (not (has $v.ingress.grpc.servicePort (without $servicePorts (toString $v.service.portName)))) }}
+{{- printf "\ningress.grpc.servicePort: %q is not one of service.extraPorts; allowed: %s" (toString $v.ingress.grpc.servicePort) (join ", " (without $servicePorts (toString $v.service.portName)) | default "none: add the gRPC port to service.extraPorts") }}
 {{- end }}
 {{- range $probe := list "startup" "readiness" "liveness" }}
 {{- $p := index $v.probes $probe }}
