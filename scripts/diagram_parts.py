@@ -235,7 +235,9 @@ def routing_nodes(g: Graph, s: Scene) -> None:
         g.node(f"route:{route['kind']}", f"{route['kind']} {name_of(route)}\n{hosts}{extra}", shape="box", color=K8S)
     weights = s.weights()
     for service in s.services:
-        ports = " ".join(f"{p['name']}:{p['port']}" for p in service["spec"]["ports"])
+        ports = " ".join(
+            f"{p['name']}:{p['port']}" if p.get("name") else str(p["port"]) for p in service["spec"]["ports"]
+        )
         share = f"\n{weights[name_of(service)]} of the route" if name_of(service) in weights else ""
         label = f"Service {name_of(service)}\n{service['spec'].get('type', 'ClusterIP')} {ports}{share}"
         g.node(node_id("service", service), label, shape="ellipse", color=K8S)
