@@ -73,8 +73,8 @@ def commands(step: str, variant: Variant, namespace: str, blocks: dict[str, list
     for line in found[step]:
         if SECRET in line and not variant.kept_secret:
             continue
-        line = line.replace(BASE.values, variant.values).replace(BASE.manifests, variant.manifests)
-        out.append(_NAMESPACE.sub(namespace, line))
+        for_variant = line.replace(BASE.values, variant.values).replace(BASE.manifests, variant.manifests)
+        out.append(_NAMESPACE.sub(namespace, for_variant))
     return out
 
 

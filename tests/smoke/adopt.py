@@ -95,7 +95,7 @@ def rolled_out(kube: Kube, namespace: str, timeout: float = 120) -> Model:
     """The Deployment roo-vision once every desired pod is updated, Ready and available, and no old one is left."""
 
     def probe() -> Model | None:
-        dep = kube.apps.read_namespaced_deployment(DEPLOYMENT, namespace)
+        dep: Model = kube.apps.read_namespaced_deployment(DEPLOYMENT, namespace)
         st, want = dep.status, dep.spec.replicas
         done = (st.observed_generation or 0) >= dep.metadata.generation and (
             (st.updated_replicas, st.ready_replicas, st.available_replicas, st.replicas) == (want,) * 4
@@ -123,7 +123,7 @@ def ready_endpoints(kube: Kube, namespace: str) -> set[str]:
     }
 
 
-def live(kube: Kube, namespace: str, obj: dict[str, Any]) -> Model | None:
+def live(kube: Kube, namespace: str, obj: dict[str, Any]) -> Model:
     """The live object of one manifest object (kind + name), or None once it is gone."""
     resource = kube.dynamic.resources.get(api_version=obj["apiVersion"], kind=obj["kind"])
     try:
@@ -151,7 +151,8 @@ def ownership_problems(kube: Kube, namespace: str, obj: dict[str, Any]) -> list[
     if labels.get(OWNER_LABEL[0]) != OWNER_LABEL[1]:
         problems.append(f"{what}: label {OWNER_LABEL[0]}={labels.get(OWNER_LABEL[0])}")
     if (annotations.get(RELEASE_NAME), annotations.get(RELEASE_NAMESPACE)) != (RELEASE, namespace):
-        problems.append(f"{what}: release annotations {annotations.get(RELEASE_NAME)}/{annotations.get(RELEASE_NAMESPACE)}")
+        owner = f"{annotations.get(RELEASE_NAME)}/{annotations.get(RELEASE_NAMESPACE)}"
+        problems.append(f"{what}: release annotations {owner}")
     if LAST_APPLIED in annotations:
         problems.append(f"{what}: still has {LAST_APPLIED}")
     return problems
@@ -208,12 +209,12 @@ class DeploymentTrace:
     def _run(self) -> None:
         selector = f"metadata.name={DEPLOYMENT}"
         try:
-            listed = self.kube.apps.list_namespaced_deployment(self.namespace, field_selector=selector)
+            listed: Model = self.kube.apps.list_namespaced_deployment(self.namespace, field_selector=selector)
             for dep in listed.items:
                 self._record(dep)
             version = listed.metadata.resource_version
             while not self._stop.is_set():
-                stream: Callable[..., Any] = watch.Watch().stream
+                stream: Callable[..., Any] = watch.Watch().stream  # type: ignore[no-untyped-call]
                 for event in stream(
                     self.kube.apps.list_namespaced_deployment,
                     self.namespace,

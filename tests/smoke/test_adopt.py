@@ -32,7 +32,7 @@ from .adopt import (
     ready_endpoints,
     rolled_out,
 )
-from .kube import TOOLS_BIN, Helm, Kube, wait_for
+from .kube import TOOLS_BIN, Helm, Kube, Model, wait_for
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -55,7 +55,8 @@ def readme(kube: Kube, request: pytest.FixtureRequest) -> Iterator[Readme]:
 
 
 def secret_data(kube: Kube, ns: str) -> dict[str, str]:
-    return dict(kube.core.read_namespaced_secret(SECRET, ns).data)
+    secret: Model = kube.core.read_namespaced_secret(SECRET, ns)
+    return dict(secret.data)
 
 
 def deploy_manifests(kube: Kube, ns: str, variant: Variant) -> None:
@@ -111,7 +112,7 @@ def test_readme_adoption(kube: Kube, readme: Readme, adopt_ns: str, variant: Var
     ns, helm = adopt_ns, Helm(kube.kubeconfig, readme.helm)
     deploy_manifests(kube, ns, variant)
     old_pods = {p.metadata.name for p in pods(kube, ns)}
-    svc = kube.core.read_namespaced_service(SERVICE, ns)
+    svc: Model = kube.core.read_namespaced_service(SERVICE, ns)
     secret = secret_data(kube, ns) if variant.kept_secret else {}
     assert_checks_change_nothing(kube, readme, ns, variant)
 
@@ -122,13 +123,13 @@ def test_readme_adoption(kube: Kube, readme: Readme, adopt_ns: str, variant: Var
         assert "violate" not in proc.stderr, proc.stderr  # every pod now passes Pod Security "restricted"
     problems = [p for obj in adopted_objects(variant) for p in ownership_problems(kube, ns, obj)]
     assert not problems, problems
-    after = kube.core.read_namespaced_service(SERVICE, ns)
+    after: Model = kube.core.read_namespaced_service(SERVICE, ns)
     assert (after.metadata.uid, after.spec.cluster_ip) == (svc.metadata.uid, svc.spec.cluster_ip)
     dep = kube.apps.read_namespaced_deployment(DEPLOYMENT, ns)
     current = {p.metadata.name for p in kube.pods_of(ns, dep)}
     wait_for("the new pods as the Service's ready endpoints", lambda: ready_endpoints(kube, ns) == current)
     if variant.kept_secret:
-        kept = kube.core.read_namespaced_secret(SECRET, ns)
+        kept: Model = kube.core.read_namespaced_secret(SECRET, ns)
         assert dict(kept.data) == secret, "the kept Secret's key changed"
         assert base64.b64decode(secret["openai-key"]) == b"sk-12345678"
         assert LAST_APPLIED not in (kept.metadata.annotations or {})
@@ -151,7 +152,7 @@ def test_readme_way_back_to_the_manifests(kube: Kube, helm: Helm, adopt_ns: str)
     try:
         deploy_manifests(kube, ns, variant)
         adopt(kube, readme, helm, ns, variant)
-        svc = kube.core.read_namespaced_service(SERVICE, ns)
+        svc: Model = kube.core.read_namespaced_service(SERVICE, ns)
         adopted_pods = {p.metadata.name for p in pods(kube, ns)}
         with DeploymentTrace(kube, ns) as trace:
             for command in commands("rollback", variant, ns):
@@ -161,7 +162,7 @@ def test_readme_way_back_to_the_manifests(kube: Kube, helm: Helm, adopt_ns: str)
         assert_rolled_once(kube, ns, trace, adopted_pods)
         assert readme.ok(f"kubectl diff -n {ns} -f {variant.manifests}").stdout == ""
         assert helm.run("list", "-n", ns, "-q").stdout.strip() == ""
-        after = kube.core.read_namespaced_service(SERVICE, ns)
+        after: Model = kube.core.read_namespaced_service(SERVICE, ns)
         assert (after.metadata.uid, after.spec.cluster_ip) == (svc.metadata.uid, svc.spec.cluster_ip)
         for kind, name in (("ServiceAccount", "roo-vision"), ("PodDisruptionBudget", "roo-vision")):
             api = "v1" if kind == "ServiceAccount" else "policy/v1"
