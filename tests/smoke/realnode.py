@@ -10,6 +10,8 @@ Client pods run the same image (`standin get|post|load`), so every request goes 
 from __future__ import annotations
 
 import json
+import re
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -84,6 +86,18 @@ def guard_drops(comment: str) -> int:
         for expr in item["rule"]["expr"]
         if "counter" in expr
     )
+
+
+def proxied_backends(svc: Model) -> set[str] | None:
+    """The pod IPs kube-proxy on the real node sends the Service's cluster IP to, read from its iptables rules in
+    the node's network namespace (k8s.io/kubernetes pkg/proxy/iptables/proxier.go: the KUBE-SERVICES rule commented
+    "<namespace>/<name>[:<port>] cluster IP", one KUBE-SVC rule "... -> <ip>:<port>" per endpoint); None while the
+    cluster IP has no rule to the endpoints (no rules yet, or the REJECT of a Service without endpoints)."""
+    rules = node_sh("exec", "iptables-save", "-t", "nat")
+    key = re.escape(f"{svc.metadata.namespace}/{svc.metadata.name}") + r'(?::[^ "]+)?'
+    if not re.search(rf'--comment "{key} cluster IP"', rules):
+        return None
+    return set(re.findall(rf'--comment "{key} -> ([0-9.]+):[0-9]+"', rules))
 
 
 def real_pool_nodes(kube: Kube) -> list[Model]:
@@ -205,6 +219,18 @@ class RealPool:
             for ep in s.endpoints or []
             if ep.target_ref
         }
+
+    def wait_proxied(self, svc: Model, pods: Sequence[Model], timeout: float = 30) -> None:
+        """Wait until kube-proxy forwards the Service to exactly these pods. A Service's ready EndpointSlice comes
+        before kube-proxy's rules (it syncs them at most once a second): until then a request to the cluster IP is
+        refused by the REJECT rule of a Service without endpoints, or still reaches pods that are gone."""
+        want = {str(p.status.pod_ip) for p in pods}
+        wait_for(
+            f"kube-proxy to forward {svc.metadata.name} to {sorted(want)}",
+            lambda: proxied_backends(svc) == want,
+            timeout=timeout,
+            interval=0.2,
+        )
 
     def events(self, namespace: str, pod: str, reason: str) -> list[str]:
         return [

@@ -55,8 +55,12 @@ def test_readme_adoption_serves_every_request(kube: Kube, real_pool: RealPool, n
     try:
         kubectl_apply(kube.kubeconfig, ns, standin_manifests())
         replicas = rolled_out(kube, ns).spec.replicas
-        old = {p.metadata.name for p in pods(kube, ns)}
+        running = pods(kube, ns)
+        old = {p.metadata.name for p in running}
         svc = kube.core.read_namespaced_service(SERVICE, ns)
+        # The loop starts against a Service kube-proxy already forwards to every pod of the manifests: a request
+        # sent before kube-proxy's first sync with them would be refused before the adoption even began.
+        real_pool.wait_proxied(svc, running)
         url = service_url(svc, "/v1/completions", by_ip=True)
         loop = ["load", "-url", url, "-body", completion_body(), "-count", "10000", "-interval", "20ms"]
         client = real_pool.client(ns, "adopt-load", [*loop, "-stop-file", STOP_FILE, "-max-duration", "170s"])
