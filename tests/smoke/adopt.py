@@ -8,7 +8,7 @@ status while the adoption rolls its pods and keeps every distinct status it saw.
 
 from __future__ import annotations
 
-import subprocess
+import json
 import tempfile
 import threading
 import time
@@ -18,11 +18,14 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 from harness.adoption import RELEASE, SECRET, Variant
+from harness.paths import REPO_ROOT
+from harness.tools import run, tool
 from kubernetes import client, watch
 
-from .kube import ROOT, Kube, Model, items, kubectl_bin, wait_for
+from .kube import Kube, Model, items, wait_for
 
 if TYPE_CHECKING:
+    import subprocess
     from collections.abc import Callable
 
 DEPLOYMENT = "roo-vision"
@@ -48,19 +51,22 @@ class Readme:
         self._tmp = tempfile.TemporaryDirectory(prefix="adopt-bin-")
         self.bin_dir = Path(self._tmp.name)
         (self.bin_dir / "helm").symlink_to(self.helm)
-        (self.bin_dir / "kubectl").symlink_to(kubectl_bin())
+        (self.bin_dir / "kubectl").symlink_to(tool("kubectl"))
+
+    def env(self) -> dict[str, str]:
+        return {"PATH": f"{self.bin_dir}:/usr/bin:/bin", "KUBECONFIG": self.kubeconfig, "HOME": self._tmp.name}
 
     def run(self, command: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-        env = {"PATH": f"{self.bin_dir}:/usr/bin:/bin", "KUBECONFIG": self.kubeconfig, "HOME": self._tmp.name}
-        return subprocess.run(
-            ["bash", "-o", "pipefail", "-c", command],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
+        """One README command through bash in the repository root (its exit status is the caller's to check)."""
+        bash = ["bash", "-o", "pipefail", "-c", command]
+        return run(bash, cwd=REPO_ROOT, env=self.env(), timeout=timeout, check=False)
+
+    def helm_cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """`helm <args>` with the binary under test; a failure raises `CommandFailed`."""
+        return run([self.helm, *args], env=self.env(), timeout=180)
+
+    def helm_json(self, *args: str) -> Any:  # noqa: ANN401 - helm's JSON output is free-form
+        return json.loads(self.helm_cli(*args, "-o", "json").stdout)
 
     def ok(self, command: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
         proc = self.run(command, timeout)
@@ -79,15 +85,11 @@ def baseline_namespace(kube: Kube, name: str) -> str:
 
 def kubectl_apply(kubeconfig: str, namespace: str, objects: list[dict[str, Any]]) -> str:
     """`kubectl apply` (client-side, as the team runs it) of the manifests' objects."""
-    proc = subprocess.run(
-        [kubectl_bin(), "--kubeconfig", kubeconfig, "apply", "-n", namespace, "-f", "-"],
-        input=yaml.safe_dump_all(objects),
-        capture_output=True,
-        text=True,
+    proc = run(
+        [tool("kubectl"), "--kubeconfig", kubeconfig, "apply", "-n", namespace, "-f", "-"],
+        stdin=yaml.safe_dump_all(objects),
         timeout=120,
-        check=False,
     )
-    assert proc.returncode == 0, f"kubectl apply failed: {proc.stderr}{proc.stdout}"
     return proc.stdout + proc.stderr
 
 

@@ -11,11 +11,11 @@ everything the manifests had created except the kept Secret. The way back to the
 from __future__ import annotations
 
 import base64
-import json
 from typing import TYPE_CHECKING
 
 import pytest
 from harness.adoption import BASE, RELEASE, SECRET, VARIANTS, Variant, commands
+from harness.paths import TOOLS_BIN
 
 from .adopt import (
     DEPLOYMENT,
@@ -32,7 +32,7 @@ from .adopt import (
     ready_endpoints,
     rolled_out,
 )
-from .kube import TOOLS_BIN, Helm, Kube, Model, wait_for
+from .kube import Helm, Kube, Model, wait_for
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -79,7 +79,7 @@ def assert_checks_change_nothing(kube: Kube, readme: Readme, ns: str, variant: V
     assert after == versions, "a check changed an object"
 
 
-def adopt(kube: Kube, readme: Readme, helm: Helm, ns: str, variant: Variant) -> DeploymentTrace:
+def adopt(kube: Kube, readme: Readme, ns: str, variant: Variant) -> DeploymentTrace:
     """Run the README's adoption command for this helm while watching the Deployment; return the trace."""
     major = "helm4" if "helm4" in readme.helm else "helm3"
     (command,) = commands(major, variant, ns)
@@ -88,7 +88,7 @@ def adopt(kube: Kube, readme: Readme, helm: Helm, ns: str, variant: Variant) -> 
         rolled_out(kube, ns)
     trace.check()
     assert proc.returncode == 0, f"adoption failed ({proc.returncode}): {command}\n{proc.stderr}{proc.stdout}"
-    history = json.loads(helm.run("history", RELEASE, "-n", ns, "-o", "json").stdout)
+    history = readme.helm_json("history", RELEASE, "-n", ns)
     assert [(r["revision"], r["status"]) for r in history] == [(1, "deployed")], history
     return trace
 
@@ -109,14 +109,14 @@ def assert_rolled_once(kube: Kube, ns: str, trace: DeploymentTrace, old_pods: se
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=[v.name for v in VARIANTS])
 def test_readme_adoption(kube: Kube, readme: Readme, adopt_ns: str, variant: Variant) -> None:
-    ns, helm = adopt_ns, Helm(kube.kubeconfig, readme.helm)
+    ns = adopt_ns
     deploy_manifests(kube, ns, variant)
     old_pods = {p.metadata.name for p in pods(kube, ns)}
     svc: Model = kube.core.read_namespaced_service(SERVICE, ns)
     secret = secret_data(kube, ns) if variant.kept_secret else {}
     assert_checks_change_nothing(kube, readme, ns, variant)
 
-    trace = adopt(kube, readme, helm, ns, variant)
+    trace = adopt(kube, readme, ns, variant)
     assert_rolled_once(kube, ns, trace, old_pods)
     for command in commands("after", variant, ns):
         proc = readme.ok(command)
@@ -135,7 +135,7 @@ def test_readme_adoption(kube: Kube, readme: Readme, adopt_ns: str, variant: Var
         assert LAST_APPLIED not in (kept.metadata.annotations or {})
         assert "app.kubernetes.io/managed-by" not in (kept.metadata.labels or {}), "the kept Secret joined the release"
 
-    helm.run("uninstall", RELEASE, "-n", ns, "--wait", "--timeout", "120s")
+    readme.helm_cli("uninstall", RELEASE, "-n", ns, "--wait", "--timeout", "120s")
     left = [f"{o['kind']}/{o['metadata']['name']}" for o in adopted_objects(variant) if live(kube, ns, o) is not None]
     assert not left, f"left behind by helm uninstall: {left}"
     wait_for("the pods to be gone", lambda: not pods(kube, ns), timeout=60)
@@ -148,10 +148,10 @@ def test_readme_way_back_to_the_manifests(kube: Kube, helm: Helm, adopt_ns: str)
     so `kubectl apply` diffs clean), one rolling update that keeps the ready count, the same Service, no release, and
     nothing of the chart's left."""
     ns, variant = adopt_ns, BASE
-    readme = Readme(kube.kubeconfig, helm.binary)
+    readme = Readme(kube.kubeconfig, str(helm.renderer.helm))
     try:
         deploy_manifests(kube, ns, variant)
-        adopt(kube, readme, helm, ns, variant)
+        adopt(kube, readme, ns, variant)
         svc: Model = kube.core.read_namespaced_service(SERVICE, ns)
         adopted_pods = {p.metadata.name for p in pods(kube, ns)}
         with DeploymentTrace(kube, ns) as trace:

@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from harness.adoption import BASE, RELEASE, commands
+from harness.paths import TOOLS_BIN
+from harness.render import load_values_file
 
 from .adopt import SERVICE, DeploymentTrace, Readme, baseline_namespace, kubectl_apply, pods, rolled_out
-from .kube import TOOLS_BIN, Helm, Kube, load_values, wait_for
+from .kube import Kube, wait_for
 from .realnode import OVERLAY, STOP_FILE, RealPool, completion_body, last_json, service_url, standin_image
 
 if TYPE_CHECKING:
@@ -44,7 +46,7 @@ def standin_manifests() -> list[dict[str, Any]]:
     (deployment,) = (o for o in objects if o["kind"] == "Deployment")
     (container,) = deployment["spec"]["template"]["spec"]["containers"]
     container["image"] = standin_image()
-    container["resources"] = load_values(OVERLAY)["resources"]
+    container["resources"] = load_values_file(OVERLAY)["resources"]
     container["env"].append({"name": "STANDIN_DRAIN", "value": DRAIN})
     return objects
 
@@ -72,6 +74,7 @@ def test_readme_adoption_serves_every_request(kube: Kube, real_pool: RealPool, n
             readme.ok(f"{command} -f {OVERLAY} --set replicaCount={replicas}")
             rolled_out(kube, ns)
         trace.check()
+        assert readme.helm_json("status", RELEASE, "-n", ns)["info"]["status"] == "deployed"
         print(f"Deployment status during the adoption on the real node ({helm_name}):\n{trace.text()}")
         assert trace.lowest_ready() >= replicas, trace.text()
         new = {p.metadata.name for p in pods(kube, ns)} - old
@@ -88,4 +91,3 @@ def test_readme_adoption_serves_every_request(kube: Kube, real_pool: RealPool, n
     assert phase == "Succeeded", summary
     assert set(summary["hosts"]) & old, summary
     assert new <= set(summary["hosts"]), summary
-    assert Helm(kube.kubeconfig, str(TOOLS_BIN / helm_name)).status(RELEASE, ns)["info"]["status"] == "deployed"
