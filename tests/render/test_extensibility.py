@@ -1,6 +1,6 @@
 """Pod extensibility, ports, probes, rollouts, images and subchart values, each asserted on the rendered objects:
-extraVolumes/extraVolumeMounts, initContainers/sidecars, lifecycleHooks (and AGIC's default preStop sleep),
-extraEnvFrom, enableServiceLinks, runtimeClassName, sysctls, probe kinds and timing, the GPU-avoidance term merged
+extraVolumes/extraVolumeMounts, initContainers/sidecars, lifecycleHooks (and the default preStop sleep, AGIC's longer
+one), extraEnvFrom, enableServiceLinks, runtimeClassName, sysctls, probe kinds and timing, the GPU-avoidance term merged
 into a custom node affinity, strategy.maxUnavailable, global registry and pull secrets, the version label,
 commonAnnotations and extraObjects."""
 
@@ -78,16 +78,28 @@ def test_rules_check_init_containers_and_sidecars(render: RenderFunc, section: s
     assert any(where in v for v in violations), violations
 
 
-def test_lifecycle_hooks_and_agic_default_prestop(render: RenderFunc) -> None:
-    assert "lifecycle" not in server(render())
+def test_default_prestop_sleep_and_agic_longer_one(render: RenderFunc) -> None:
+    """Every server drains for preStopSleepSeconds before SIGTERM (on top of the grace period); AGIC's longer sleep
+    wins behind an Application Gateway; a user's own preStop replaces both; 0 on both turns the hook off."""
+    m = render()
+    assert server(m)["lifecycle"] == {"preStop": {"sleep": {"seconds": 10}}}
+    assert pod(m)["terminationGracePeriodSeconds"] == 70, "the sleep comes on top of the time after SIGTERM"
+    assert server(render({"preStopSleepSeconds": 30}))["lifecycle"] == {"preStop": {"sleep": {"seconds": 30}}}
     m = render(AGIC)
     assert server(m)["lifecycle"] == {"preStop": {"sleep": {"seconds": 90}}}
-    assert pod(m)["terminationGracePeriodSeconds"] == 150, "the sleep comes on top of the time after SIGTERM"
+    assert pod(m)["terminationGracePeriodSeconds"] == 150
+    longer = render({**AGIC, "preStopSleepSeconds": 120})
+    assert server(longer)["lifecycle"] == {"preStop": {"sleep": {"seconds": 120}}}
     own = {"preStop": {"exec": {"command": ["/bin/drain"]}}}
     m = render({**AGIC, "lifecycleHooks": own})
     assert server(m)["lifecycle"] == own, "a user's preStop replaces the default"
     assert pod(m)["terminationGracePeriodSeconds"] == 60
-    assert "lifecycle" not in server(render({**AGIC, "ingress.agic.preStopSleepSeconds": 0}))
+    assert server(render({**AGIC, "ingress.agic.preStopSleepSeconds": 0}))["lifecycle"]["preStop"]["sleep"] == {
+        "seconds": 10
+    }
+    off = render({**AGIC, "ingress.agic.preStopSleepSeconds": 0, "preStopSleepSeconds": 0})
+    assert "lifecycle" not in server(off)
+    assert pod(off)["terminationGracePeriodSeconds"] == 60
     m = render({"lifecycleHooks": {"preStop": {"sleep": {"seconds": 5}}, "postStart": {"exec": {"command": ["true"]}}}})
     assert server(m)["lifecycle"]["postStart"] == {"exec": {"command": ["true"]}}
     assert pod(m)["terminationGracePeriodSeconds"] == 65

@@ -214,16 +214,21 @@ expressions within a term ANDed), or becomes the only term when there is none.
 {{- end }}
 
 {{/*
-Lifecycle hooks of the server container: lifecycleHooks; when that sets no preStop and AGIC routes to the pods, a
-preStop sleep of ingress.agic.preStopSleepSeconds, so the Application Gateway drops the pod from its backend pool
-before the server stops (Azure/application-gateway-kubernetes-ingress docs/how-tos/minimize-downtime-during-deployments.md).
+Lifecycle hooks of the server container: lifecycleHooks; when that sets no preStop, a preStop sleep of
+preStopSleepSeconds (with AGIC routing to the pods, of ingress.agic.preStopSleepSeconds when longer), so the
+endpoints' consumers (kube-proxy, the ingress controller, the Application Gateway's backend pool) stop sending
+requests before the server stops (Azure/application-gateway-kubernetes-ingress
+docs/how-tos/minimize-downtime-during-deployments.md; Kubernetes "Pod Lifecycle", termination of Pods).
 The sleep handler (Kubernetes 1.30+, GA in 1.34) needs no shell or sleep binary in the image.
 */}}
 {{- define "ai-inference.lifecycle" -}}
 {{- $hooks := deepCopy (.Values.lifecycleHooks | default dict) }}
-{{- $agic := and .Values.ingress.enabled (eq .Values.ingress.controller "agic") }}
-{{- if and $agic (not (hasKey $hooks "preStop")) (gt (int .Values.ingress.agic.preStopSleepSeconds) 0) }}
-{{- $_ := set $hooks "preStop" (dict "sleep" (dict "seconds" (int .Values.ingress.agic.preStopSleepSeconds))) }}
+{{- $seconds := int .Values.preStopSleepSeconds }}
+{{- if and .Values.ingress.enabled (eq .Values.ingress.controller "agic") }}
+{{- $seconds = max $seconds (int .Values.ingress.agic.preStopSleepSeconds) }}
+{{- end }}
+{{- if and (not (hasKey $hooks "preStop")) (gt $seconds 0) }}
+{{- $_ := set $hooks "preStop" (dict "sleep" (dict "seconds" $seconds)) }}
 {{- end }}
 {{- with $hooks }}{{ toYaml . }}{{ end }}
 {{- end }}
