@@ -80,10 +80,12 @@ def apt_install(commands: list[str]) -> None:
         return
     print(f"apt-get install {' '.join(missing)}", file=sys.stderr)
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    installed = subprocess.run(["apt-get", "install", "-y", "--no-install-recommends", *missing], env=env, check=False)
-    if installed.returncode != 0:  # a fresh machine has no package lists yet
-        subprocess.run(["apt-get", "update"], env=env, check=True)
-        subprocess.run(["apt-get", "install", "-y", "--no-install-recommends", *missing], env=env, check=True)
+    # wait for another apt or dpkg run (a second session installing at the same time) instead of failing at once
+    apt = ["apt-get", "-o", "DPkg::Lock::Timeout=300"]
+    install = [*apt, "install", "-y", "--no-install-recommends", *missing]
+    if subprocess.run(install, env=env, check=False).returncode != 0:  # a fresh machine has no package lists yet
+        subprocess.run([*apt, "update"], env=env, check=True)
+        subprocess.run(install, env=env, check=True)
 
 
 def main(argv: list[str]) -> None:

@@ -92,9 +92,11 @@ packages() {
   fi
   log "apt-get install ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  # A fresh machine has no package lists yet: update once and retry.
-  apt-get install -y --no-install-recommends "${missing[@]}" >&2 ||
-    { apt-get update >&2 && apt-get install -y --no-install-recommends "${missing[@]}" >&2; }
+  # Wait for another apt or dpkg run instead of failing at once. A fresh machine has no package lists yet: update
+  # once and retry.
+  local apt=(apt-get -o DPkg::Lock::Timeout=300)
+  "${apt[@]}" install -y --no-install-recommends "${missing[@]}" >&2 ||
+    { "${apt[@]}" update >&2 && "${apt[@]}" install -y --no-install-recommends "${missing[@]}" >&2; }
 }
 
 go_build() { # MODULE_DIR OUT PACKAGE...
