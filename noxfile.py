@@ -5,18 +5,23 @@ nox -s render           the render tier under helm 3 and helm 4
 nox -s ecosystem        docs and generated-file drift, ct-style lint (helm lint --strict), policy gates, OCI round
                         trip, actionlint, shellcheck
 nox -s smoke            the cluster tier (brings up the local kwok cluster unless KUBECONFIG is set)
-nox -s goldens          rewrite tests/goldens from the current chart (not in the default set)
-nox -s diagrams         redraw docs/diagrams from values/*.yaml (not in the default set)
+nox -s generate         rewrite every generated file from its sources (scripts/generate.py: ci/ links, schema
+                        descriptions and defaults, CRD schemas, chart README, tests/negatives.json, docs/diagrams);
+                        `-- --goldens` also tests/goldens, `-- <name>...` only the named generators (not in the
+                        default set: the ecosystem tier checks every generated file instead)
 nox -s deploy -- <env>  install values/<env>.yaml into $KUBECONFIG or the local kwok cluster (scripts/deploy.py;
                         `-- <env> --real-node` puts it on the real node; not in the default set)
 
 Every session that runs Python code of the project installs the test requirements and the harness package
 (tests/harness, an editable install of this repository's pyproject.toml), so tests, scripts and benchmarks import
-it by name.
+it by name; a reused virtualenv whose requirements are unchanged skips the installer (a stamp in the virtualenv).
+Renders are kept in .cache/renders (tests/harness/render_cache.py), shared by every session: a warm run with an
+unchanged chart runs helm only where its inputs changed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -42,12 +47,20 @@ nox.options.sessions = ["lint", "render", "ecosystem", "smoke"]
 
 
 def install_harness(session: nox.Session, *extra: str) -> None:
-    """The pinned test requirements (and `extra`), and the harness as an editable install: built once per
-    virtualenv (the editable install only points the venv at tests/, so later edits need no reinstall)."""
-    session.install("-r", REQUIREMENTS, *extra)
+    """The pinned test requirements (and `extra`), and the harness as an editable install (it only points the venv
+    at tests/, so later edits need no reinstall). Skipped when the virtualenv already holds them: a stamp in it
+    records the digest of the requirements file, `extra` and pyproject.toml it was installed from."""
     venv = Path(getattr(session.virtualenv, "location", ""))
-    if not any(venv.glob("lib/python*/site-packages/__editable__.ai_inference_chart_tests-*.pth")):
-        session.install("--no-deps", "-e", ".")
+    stamp = venv / "installed-requirements.sha256"
+    inputs = [(ROOT / REQUIREMENTS).read_bytes(), (ROOT / "pyproject.toml").read_bytes(), *(e.encode() for e in extra)]
+    wanted = hashlib.sha256(b"\0".join(inputs)).hexdigest()
+    if stamp.is_file() and stamp.read_text().strip() == wanted:
+        session.log("requirements unchanged since the last install into this virtualenv: not reinstalled")
+        return
+    session.install("-r", REQUIREMENTS, *extra)
+    session.install("--no-deps", "-e", ".")
+    if venv.is_dir():
+        stamp.write_text(wanted + "\n")
 
 
 def install_tools(session: nox.Session) -> Path:
@@ -83,24 +96,17 @@ def render(session: nox.Session, helm: str) -> None:
 
 
 @nox.session
-def goldens(session: nox.Session) -> None:
-    """Rewrite the golden manifests in tests/goldens and the pinned negative inputs in tests/negatives.json (review
-    the diff before committing)."""
+def generate(session: nox.Session) -> None:
+    """Rewrite every generated file from its sources (scripts/generate.py); `-- --goldens` also the golden manifests
+    (rendered with helm 4, then compared under helm 3 too), `-- <name>...` only the named generators. Review the diff
+    before committing. Installs helm-docs (Go module) and Graphviz (apt-get) when missing."""
     install_harness(session)
     bin_dir = install_tools(session)
+    session.run("python", "scripts/install_go_tools.py", "helm-docs", "dot", silent=True)
     session.env["HELM_BIN"] = str(bin_dir / "helm4")
-    session.run(
-        "pytest",
-        "tests/render/test_goldens.py",
-        "tests/render/test_schema_negatives.py::test_every_constraint_has_a_pinned_negative",
-        "-p",
-        "no:helm-charts",
-        "--update-goldens",
-        *session.posargs,
-    )
-    # the rewritten goldens must compare clean under both helms
-    for helm in HELMS:
-        session.env["HELM_BIN"] = str(bin_dir / helm)
+    session.run("python", "scripts/generate.py", *session.posargs)
+    if {"--goldens", "goldens"} & set(session.posargs):
+        session.env["HELM_BIN"] = str(bin_dir / "helm3")
         session.run("pytest", "tests/render/test_goldens.py", "-p", "no:helm-charts", "-q")
 
 
@@ -170,10 +176,12 @@ def deploy(session: nox.Session) -> None:
         session.log("tear it down with: bash scripts/cluster.sh down")
 
 
-# --- ecosystem tier and pictures (docs, ct-style lint, policy gates, OCI, workflow lint) ---------------------------
+# --- ecosystem tier (generated files, docs, ct-style lint, policy gates, OCI, workflow lint) ---------------------
 
 ECOSYSTEM_REQUIREMENTS = ("yamale==6.1.0",)
 CHECKOV = "checkov==3.3.30"
+# what the ecosystem tier runs besides Python packages (scripts/install_go_tools.py)
+ECOSYSTEM_TOOLS = ("helm-docs", "kube-score", "registry", "actionlint", "shellcheck")
 
 
 def _tool_venv(session: nox.Session, name: str, requirement: str) -> Path:
@@ -190,22 +198,13 @@ def _tool_venv(session: nox.Session, name: str, requirement: str) -> Path:
 
 @nox.session
 def ecosystem(session: nox.Session) -> None:
-    """Docs drift, ci/ <-> values/, ct-style lint, checkov and kube-score gates, OCI round trip, actionlint,
-    pictures. Installs: pinned PyPI packages, checkov in its own venv, Go tools (helm-docs, kube-score, registry,
-    actionlint) into .tools/bin, and graphviz/shellcheck with apt-get when missing (as root)."""
+    """Every generated file current (one check per generator of scripts/generate.py), docs content, ct-style lint,
+    checkov and kube-score gates, OCI round trip, actionlint. Installs: pinned PyPI packages, checkov in its own
+    venv, Go tools (helm-docs, kube-score, registry, actionlint) into .tools/bin, and shellcheck with apt-get when
+    missing (as root); the pictures' check needs no Graphviz."""
     install_harness(session, *ECOSYSTEM_REQUIREMENTS)
     install_tools(session)
-    session.run("python", "scripts/install_go_tools.py", silent=True)
+    session.run("python", "scripts/install_go_tools.py", *ECOSYSTEM_TOOLS, silent=True)
     # scripts/checkov_scan.py runs in checkov's virtualenv; it keeps checkov offline (no platform, no update check)
     session.env["CHECKOV_PYTHON_BIN"] = str(_tool_venv(session, "checkov", CHECKOV) / "python")
     session.run("pytest", "tests/ecosystem", *session.posargs)
-
-
-@nox.session
-def diagrams(session: nox.Session) -> None:
-    """Redraw docs/diagrams/<env>.{dot,svg,png} from values/*.yaml (Graphviz dot, installed with apt-get if missing)."""
-    install_harness(session)
-    bin_dir = install_tools(session)
-    session.run("python", "scripts/install_go_tools.py", "dot", silent=True)
-    session.env["HELM_BIN"] = str(bin_dir / "helm4")
-    session.run("python", "scripts/diagram.py", "--all", *session.posargs)

@@ -8,17 +8,22 @@ and routes with their implementation (the approuting-istio gateway pods, or Appl
 its WAF), KEDA and the Prometheus it queries, ConfigMap, Secret or SecretProviderClass with Azure Key Vault and
 workload identity, and the node pool the pods land on (GPU pool with its taint, or CPU nodes kept off GPU nodes).
 
-    python3 scripts/diagram.py values/dev.yaml                 # -> docs/diagrams/dev.{dot,svg,png}
-    python3 scripts/diagram.py --all                           # every values/*.yaml
-    python3 scripts/diagram.py --all --check                   # exit 1 when a committed .dot is stale
+    python3 scripts/diagram.py values/dev.yaml         # -> docs/diagrams/dev.{dot,svg,png,sha256}
+    python3 scripts/diagram.py --all                   # every values/*.yaml
+    python3 scripts/diagram.py --all --check           # exit 1 when a committed picture is stale (draws nothing)
 
-Needs the harness package (`nox -s diagrams` installs it), helm (HELM_BIN, else .tools/bin/helm4) and Graphviz
-`dot` (Debian package graphviz). The drawing parts are in scripts/diagram_parts.py.
+`<env>.sha256` (the format of `sha256sum`) records the digests of the DOT source and of the SVG and PNG drawn from
+it; `--check` draws the DOT source again and compares it, and compares the record with the files, so a picture that
+was not redrawn after its source changed is caught without running Graphviz (whose bytes vary between versions).
+
+Needs the harness package (`nox -s generate` installs it), helm (HELM_BIN, else .tools/bin/helm4) and, to draw,
+Graphviz `dot` (Debian package graphviz). The drawing parts are in scripts/diagram_parts.py.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import shutil
 import subprocess
 import sys
@@ -176,30 +181,72 @@ def title_of(values: Path) -> str:
     return f"ai-inference with values/{values.name}" + (f"\n{description}" if description else "")
 
 
-def draw(renderer: Renderer, values: Path, out: Path, *, check: bool) -> bool:
-    """Write <out>/<env>.dot/.svg/.png; with check, only compare the DOT source. True when up to date."""
-    dot_source = build(title_of(values), renderer.render(request_for(values)).objects)
-    target = out / f"{values.stem}.dot"
-    if check:
-        return target.is_file() and target.read_text() == dot_source
+PICTURES = ("svg", "png")
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def record_text(out: Path, stem: str) -> str:
+    """<stem>.sha256 (`sha256sum -c` reads it): the digests of the DOT source and of the pictures drawn from it."""
+    names = [f"{stem}.{ext}" for ext in ("dot", *PICTURES)]
+    return "".join(f"{sha256_of((out / name).read_bytes())}  {name}\n" for name in names)
+
+
+def draw(renderer: Renderer, values: Path, out: Path) -> None:
+    """Write <out>/<env>.dot, lay it out as .svg and .png with `dot`, and record what they were drawn from."""
     dot = shutil.which("dot")
     if dot is None:
-        sys.exit("Graphviz `dot` not found: apt-get install graphviz (nox -s diagrams does it)")
+        sys.exit("Graphviz `dot` not found: apt-get install graphviz (nox -s generate does it)")
     out.mkdir(parents=True, exist_ok=True)
-    target.write_text(dot_source)
-    for fmt in ("svg", "png"):
+    target = out / f"{values.stem}.dot"
+    target.write_text(build(title_of(values), renderer.render(request_for(values)).objects))
+    for fmt in PICTURES:
         extra = ["-Gdpi=110"] if fmt == "png" else []
         subprocess.run([dot, f"-T{fmt}", *extra, "-o", str(out / f"{values.stem}.{fmt}"), str(target)], check=True)
-    print(f"{values} -> {out / values.stem}.{{dot,svg,png}}")
-    return True
+    (out / f"{values.stem}.sha256").write_text(record_text(out, values.stem))
+    print(f"{values} -> {out / values.stem}.{{dot,svg,png,sha256}}")
+
+
+def stale_pictures(renderer: Renderer, values: Path, out: Path) -> list[str]:
+    """Why the committed pictures of `values` are stale (empty when current): the DOT source must be what the chart
+    draws today, and <env>.sha256 must record it and the SVG and PNG as they are (they are written together, so
+    pictures not redrawn after a DOT change, or changed by hand, show) -- no layout run, so no Graphviz needed."""
+    stem = values.stem
+    dot_source = build(title_of(values), renderer.render(request_for(values)).objects)
+    dot = out / f"{stem}.dot"
+    if not dot.is_file() or dot.read_text() != dot_source:
+        return [f"{dot.name}: not what the chart draws with values/{values.name} today"]
+    record = out / f"{stem}.sha256"
+    if not record.is_file():
+        return [f"{record.name}: missing"]
+    recorded = {name: digest for digest, name in (line.split() for line in record.read_text().splitlines())}
+    problems = []
+    for name in (f"{stem}.{ext}" for ext in ("dot", *PICTURES)):
+        path = out / name
+        if not path.is_file():
+            problems.append(f"{name}: missing")
+        elif recorded.get(name) != sha256_of(path.read_bytes()):
+            problems.append(f"{name}: not the file {record.name} records (pictures drawn from another DOT source?)")
+    if (out / f"{stem}.png").is_file() and not (out / f"{stem}.png").read_bytes().startswith(PNG_MAGIC):
+        problems.append(f"{stem}.png: not a PNG")
+    return problems
+
+
+def orphans(out: Path, files: list[Path]) -> list[str]:
+    """Files in `out` that belong to no values file."""
+    stems = {f.stem for f in files}
+    return sorted(f"{p.name}: no values/{p.stem}.yaml" for p in out.iterdir() if p.stem not in stems)
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("values", nargs="*", type=Path, help="values files (default with --all: values/*.yaml)")
-    parser.add_argument("--all", action="store_true", help="every values/*.yaml")
+    parser.add_argument("--all", action="store_true", help="every values/*.yaml (and, with --check, no orphan files)")
     parser.add_argument("--out", type=Path, default=OUT)
-    parser.add_argument("--check", action="store_true", help="compare the DOT sources only; exit 1 when stale")
+    parser.add_argument("--check", action="store_true", help="draw nothing; exit 1 when a picture is stale")
     args = parser.parse_args(argv)
     files: list[Path] = list(args.values) + (chart_values_files() if args.all else [])
     if not files:
@@ -207,12 +254,17 @@ def main(argv: list[str]) -> int:
     renderer = Renderer(helm_binary())
     try:
         renderer.prerender(request_for(f) for f in files)
-        stale = [f for f in files if not draw(renderer, f, args.out, check=args.check)]
+        if not args.check:
+            for f in files:
+                draw(renderer, f, args.out)
+            return 0
+        problems = [p for f in files for p in stale_pictures(renderer, f, args.out)]
     finally:
         renderer.close()
-    for f in stale:
-        print(f"stale or missing: {args.out / f.stem}.dot (run nox -s diagrams)")
-    return 1 if stale else 0
+    problems += orphans(args.out, files) if args.all and args.out.is_dir() else []
+    for problem in problems:
+        print(f"{args.out.name}/{problem}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

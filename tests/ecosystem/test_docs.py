@@ -1,44 +1,23 @@
-"""Chart docs and metadata: README drift against helm-docs, its required content, Chart.yaml and CHANGELOG.md."""
+"""Chart docs and metadata: the README's required content (its drift against helm-docs is checked by
+test_generated.py), Chart.yaml and CHANGELOG.md."""
 
 from __future__ import annotations
 
 import re
-import shutil
 from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
 from harness.paths import CHART_DIR, REPO_ROOT, chart_meta, chart_values_files
-from harness.tools import run, tool
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-# One place for the generator's arguments (also in the README's contributor note and .pre-commit-config.yaml).
-HELM_DOCS_ARGS = ["--template-files", "README.md.gotmpl", "--sort-values-order", "file"]
-REGENERATE = ".tools/bin/helm-docs --chart-search-root charts " + " ".join(HELM_DOCS_ARGS)
 CHART_NAME = str(chart_meta()["name"])
 CHART_VERSION = str(chart_meta()["version"])
 
 # Parameters whose description helm-docs cannot read yet, with the values.yaml fix. Goal: empty; stale entries fail.
 KNOWN_UNDOCUMENTED: dict[str, str] = {}
-
-
-def generate(tmp_path: Path) -> Path:
-    """Run helm-docs on a copy of the chart; return the generated README."""
-    charts = tmp_path / "charts"
-    shutil.copytree(CHART_DIR, charts / CHART_DIR.name, symlinks=True)
-    (charts / CHART_DIR.name / "README.md").unlink(missing_ok=True)
-    run([tool("helm-docs"), "--chart-search-root", charts, *HELM_DOCS_ARGS, "--log-level", "warning"])
-    return charts / CHART_DIR.name / "README.md"
-
-
-def test_readme_is_up_to_date(tmp_path: Path) -> None:
-    generated = generate(tmp_path).read_text()
-    committed = (CHART_DIR / "README.md").read_text() if (CHART_DIR / "README.md").exists() else ""
-    if generated != committed:
-        diff = run(["diff", "-u", str(CHART_DIR / "README.md"), str(generate(tmp_path / "again"))], check=False).stdout
-        pytest.fail(f"charts/ai-inference/README.md is stale; regenerate with:\n  {REGENERATE}\n{diff[:6000]}")
 
 
 def parameter_rows() -> dict[str, str]:
@@ -193,7 +172,7 @@ def test_readme_links_a_picture_per_values_file() -> None:
             assert f"(../../docs/diagrams/{values.stem}.{ext})" in readme, f"no {ext} link for {values.name}"
     linked = set(re.findall(r"\(\.\./\.\./docs/diagrams/([^)]+)\)", readme))
     missing = sorted(name for name in linked if not (REPO_ROOT / "docs" / "diagrams" / name).is_file())
-    assert not missing, f"README links pictures that do not exist (run nox -s diagrams): {missing}"
+    assert not missing, f"README links pictures that do not exist (run nox -s generate): {missing}"
 
 
 # --- Chart.yaml and CHANGELOG.md ------------------------------------------------------------------------------------

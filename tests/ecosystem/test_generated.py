@@ -1,19 +1,31 @@
-"""Generated files are what their generator makes of their sources today. Each check runs the generator itself
-with `--check` (it writes nothing and exits 1 on drift), so the check and the generator cannot disagree."""
+"""Generated files are what their generator makes of their sources today: one check per generator of
+scripts/generate.py, each running the generator itself with `--check` (it writes nothing and exits 1 on drift), so
+the check and the generator cannot disagree. `nox -s generate` rewrites them all.
+
+    ci-links       charts/ai-inference/ci/ links           values-schema  values.schema.json descriptions, defaults
+    crd-schemas    tests/schemas/                          readme         charts/ai-inference/README.md (helm-docs)
+    negatives      tests/negatives.json                    diagrams       docs/diagrams/<env>.{dot,svg,png,sha256}
+
+The goldens (tests/goldens) are rewritten only on request (`nox -s generate -- --goldens`); the render tier compares
+them under every helm (tests/render/test_goldens.py).
+"""
 
 from __future__ import annotations
 
-from harness.paths import CHART_DIR
+import pytest
 from harness.tools import run_script
 
-
-def test_values_schema_descriptions_and_defaults() -> None:
-    """values.schema.json carries each key's `# --` comment of values.yaml as description and its value as default."""
-    proc = run_script("sync_values_schema", "--check", "--chart", CHART_DIR)
-    assert proc.returncode == 0, f"{proc.stdout}{proc.stderr}(regenerate: python scripts/sync_values_schema.py)"
+GENERATORS = ("ci-links", "values-schema", "crd-schemas", "readme", "negatives", "diagrams")
 
 
-def test_crd_schemas() -> None:
-    """tests/schemas/ (versioned sets included) is what scripts/crd_to_schema.py --all makes of tests/crds/ today."""
-    proc = run_script("crd_to_schema", "--all", "--check")
-    assert proc.returncode == 0, f"{proc.stdout}{proc.stderr}(regenerate: python scripts/crd_to_schema.py --all)"
+@pytest.mark.parametrize("generator", GENERATORS)
+def test_generated_files_are_current(generator: str) -> None:
+    proc = run_script("generate", "--check", generator)
+    assert proc.returncode == 0, f"{proc.stdout}{proc.stderr}(regenerate: nox -s generate -- {generator})"
+
+
+def test_every_generator_is_checked() -> None:
+    """A generator added to scripts/generate.py gets its check here."""
+    proc = run_script("generate", "--list")
+    assert proc.returncode == 0, proc.stderr
+    assert tuple(proc.stdout.split()) == GENERATORS

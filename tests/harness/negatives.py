@@ -4,8 +4,8 @@ Each negative is a values overlay (merged over values.yaml as helm merges a valu
 with errors at one path only, among them the target keyword (or, inside an `anyOf`/`oneOf` branch, the combinator).
 The generator tries candidates in a fixed order (mutations of the values files' own samples first, then a fixed
 pool), checking each with a Go-regexp JSON-schema validator, so its output is deterministic. The result is pinned in
-tests/negatives.json (rewritten with `--update-goldens`): the render tier checks that the pinned inputs cover every
-constraint of today's schema and that helm rejects each of them naming the key.
+tests/negatives.json (rewritten by `nox -s generate`, which also checks that the pinned inputs are what it makes of
+today's schema): the render tier checks that helm rejects each of them naming the key.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from harness.schema_walk import (
     ITEM,
     KEY,
     Constraint,
-    GoValidator,
+    OverlayValidator,
     constraints,
     go_regex,
     merged_node,
@@ -136,7 +136,7 @@ class Generator:
         self.schema = schema
         self.defaults = defaults
         self.samples = collect_samples(schema, [defaults, *documents])
-        self.validator = GoValidator(schema)
+        self.validator = OverlayValidator(schema, defaults)
 
     # --- valid instances --------------------------------------------------------------------------------------
 
@@ -264,7 +264,7 @@ class Generator:
         except (StopIteration, NoNegativeError):
             return None
         merged = deep_merge(self.defaults, overlay)
-        errors = list(self.validator.iter_errors(merged))
+        errors = self.validator.errors(merged, overlay)
         subject = self.concrete(constraint.origin if constraint.branch else constraint.path)
         if not errors or {tuple(str(p) for p in e.absolute_path) for e in errors} != {subject}:
             return None

@@ -66,12 +66,6 @@ class ExpectRenderErrorFunc(Protocol):
 def pytest_addoption(parser: pytest.Parser) -> None:
     """Options of the harness."""
     group = parser.getgroup("render", "ai-inference render tests")
-    group.addoption(
-        "--update-goldens",
-        action="store_true",
-        default=False,
-        help="rewrite tests/goldens/*.yaml from the current chart instead of comparing (review the diff!)",
-    )
     group.addoption("--helm", default=None, help="helm binary to render with (default: $HELM_BIN, else helm 4)")
 
 
@@ -102,7 +96,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         reporter.write_line(
             f"render stats ({renderer.helm.name}): {stats['unique']} unique helm renders "
             f"({stats['failures']} expected failures), {stats['hits']} cache hits, "
-            f"{stats['helm_seconds']}s in helm"
+            f"{stats['disk_hits']} read from the disk cache, {stats['helm_seconds']}s in helm"
         )
 
 
@@ -165,9 +159,3 @@ def expect_render_error(renderer: Renderer) -> ExpectRenderErrorFunc:
         return error
 
     return _expect
-
-
-@pytest.fixture(scope="session")
-def update_goldens(pytestconfig: pytest.Config) -> bool:
-    """Whether --update-goldens was given."""
-    return bool(pytestconfig.getoption("--update-goldens"))

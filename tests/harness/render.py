@@ -2,9 +2,11 @@
 
 One `Renderer` per process owns a cache keyed on every input of a render (`RenderRequest`: values files,
 overrides, release, namespace, Kubernetes version, API versions, extra flags) for its helm binary and chart
-directory, so each unique input is rendered once however many tests ask for it. The chart is read from disk by
-helm at each render and never changes during a test run. `Renderer.prerender` fills the cache from a thread pool:
-helm is a subprocess, so threads render in parallel on every core.
+directory, so each unique input is rendered once however many tests ask for it; the chart must not change while a
+renderer lives. Below it, helm's output is kept on disk (harness.render_cache, keyed by the digests of the helm
+binary, the chart's files, the values files and the command line), so a later process, session or tier that renders
+the same input, with the same helm and an unchanged chart, reads it instead of running helm. `Renderer.prerender`
+fills the cache from a thread pool: helm is a subprocess, so threads render in parallel on every core.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import yaml
 from harness.errors import RenderError
 from harness.manifest import Manifest, Obj, load_yaml, parse_manifest
 from harness.paths import CHART_DIR, REPO_ROOT, chart_values_files
+from harness.render_cache import HelmRun, RenderCache, default_cache_dir
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
@@ -173,10 +176,12 @@ class RenderRequest:
 
 @dataclass
 class RenderStats:
-    """What the renderer did: unique renders, cache hits, time spent in helm."""
+    """What the renderer did: unique inputs, in-process cache hits, unique inputs read from the disk cache instead of
+    running helm, time spent in helm."""
 
     unique: int = 0
     hits: int = 0
+    disk_hits: int = 0
     helm_seconds: float = 0.0
     failures: int = 0
 
@@ -185,6 +190,7 @@ class RenderStats:
         return {
             "unique": self.unique,
             "hits": self.hits,
+            "disk_hits": self.disk_hits,
             "helm_seconds": round(self.helm_seconds, 3),
             "failures": self.failures,
         }
@@ -193,9 +199,14 @@ class RenderStats:
 class Renderer:
     """Renders the chart with one helm binary; caches every result (success or `RenderError`) per unique input."""
 
-    def __init__(self, helm: Path, chart_dir: Path = CHART_DIR, workers: int | None = None) -> None:
+    def __init__(
+        self, helm: Path, chart_dir: Path = CHART_DIR, workers: int | None = None, *, cache_dir: Path | None = None
+    ) -> None:
+        """`cache_dir`: the disk cache's directory (default `default_cache_dir()`, which may turn it off)."""
         self.helm = helm
         self.chart_dir = chart_dir
+        root = cache_dir or default_cache_dir()
+        self.disk = RenderCache(root, helm, chart_dir) if root is not None else None
         self.workers = workers or max(2, os.cpu_count() or 2)
         self.stats = RenderStats()
         self._lock = threading.Lock()
@@ -204,9 +215,11 @@ class Renderer:
         self._tmp = tempfile.TemporaryDirectory(prefix="render-")
 
     def close(self) -> None:
-        """Stop the thread pool and remove temporary values files."""
+        """Stop the thread pool, remove temporary values files, keep the disk cache within its size."""
         self._pool.shutdown(wait=True)
         self._tmp.cleanup()
+        if self.disk is not None and self.stats.unique > self.stats.disk_hits:
+            self.disk.prune()
 
     def helm_version(self) -> str:
         """`helm version --short` of the binary."""
@@ -235,15 +248,20 @@ class Renderer:
         args: list[str] = []
         for path in request.values_files:
             args += ["--values", str(path)]
-        if request.overrides_json != "{}":
-            name = hashlib.sha256(request.overrides_json.encode()).hexdigest()[:16]
-            overrides_file = Path(self._tmp.name) / f"overrides-{name}.yaml"
+        overrides_file = self._overrides_file(request)
+        if overrides_file is not None:
             if not overrides_file.exists():  # written whole, then moved in: a helm reading it never sees half
                 partial = overrides_file.with_name(f"{overrides_file.name}.{threading.get_ident()}")
                 partial.write_text(yaml.safe_dump(request.overrides, sort_keys=True), encoding="utf-8")
                 partial.replace(overrides_file)
             args += ["--values", str(overrides_file)]
         return args
+
+    def _overrides_file(self, request: RenderRequest) -> Path | None:
+        if request.overrides_json == "{}":
+            return None
+        name = hashlib.sha256(request.overrides_json.encode()).hexdigest()[:16]
+        return Path(self._tmp.name) / f"overrides-{name}.yaml"
 
     def command(self, request: RenderRequest) -> list[str]:
         """The `helm template` command line for a request."""
@@ -257,22 +275,45 @@ class Renderer:
         """Run `helm template` for the request, uncached and unparsed (benchmarks time this)."""
         return _run_helm(self.command(request))
 
-    def _run(self, request: RenderRequest) -> Manifest:
+    def cache_key(self, request: RenderRequest) -> str | None:
+        """The disk cache's key of `request` (None without a disk cache): its command line with the helm binary, the
+        chart directory and the overrides file named by what they hold rather than where they are."""
+        if self.disk is None:
+            return None
+        overrides = self._overrides_file(request)
+        names = {str(self.chart_dir): "<chart>", str(overrides): f"<overrides {request.overrides_json}>"}
+        return self.disk.key([names.get(word, word) for word in self.command(request)[1:]], request.values_files)
+
+    def _helm_run(self, request: RenderRequest, *, cached: bool) -> HelmRun:
+        """helm's result for `request`: from the disk cache when `cached` and stored, else from helm (then stored)."""
+        key = self.cache_key(request) if cached else None
+        stored = self.disk.get(key) if self.disk is not None and key is not None else None
+        if stored is not None:
+            with self._lock:
+                self.stats.disk_hits += 1
+            return stored
         started = time.perf_counter()
         proc = self.run_helm(request)
-        elapsed = time.perf_counter() - started
+        with self._lock:
+            self.stats.helm_seconds += time.perf_counter() - started
+        run = HelmRun(proc.returncode, proc.stdout, proc.stderr)
+        if self.disk is not None and key is not None:
+            self.disk.put(key, run)
+        return run
+
+    def _run(self, request: RenderRequest, *, cached: bool = True) -> Manifest:
+        run = self._helm_run(request, cached=cached)
         with self._lock:
             self.stats.unique += 1
-            self.stats.helm_seconds += elapsed
-            if proc.returncode != 0:
+            if run.returncode != 0:
                 self.stats.failures += 1
-        if proc.returncode != 0:
-            raise RenderError(proc.args, proc.returncode, proc.stderr)
-        return parse_manifest(request, proc.stdout, request.merged_values(self.chart_dir))
+        if run.returncode != 0:
+            raise RenderError(self.command(request), run.returncode, run.stderr)
+        return parse_manifest(request, run.stdout, request.merged_values(self.chart_dir))
 
     def render_uncached(self, request: RenderRequest) -> Manifest:
-        """Run helm for `request` even if it was rendered before (determinism checks)."""
-        return self._run(request)
+        """Run helm for `request` even if it was rendered before, in this process or on disk (determinism checks)."""
+        return self._run(request, cached=False)
 
     def submit(self, request: RenderRequest) -> Future[Manifest]:
         """Start (or reuse) the render of `request`."""

@@ -1,7 +1,7 @@
 """Golden manifests: one per values/*.yaml, compared object by object; plus determinism checks.
 
-A missing golden fails (it is never written silently). `pytest --update-goldens` (`nox -s goldens`) rewrites them
-from the current chart; review `git diff tests/goldens` before committing.
+A missing golden fails (it is never written silently). `nox -s generate -- --goldens` rewrites them from the current
+chart through the same paths and requests (harness.pinned); review `git diff tests/goldens` before committing.
 """
 
 from __future__ import annotations
@@ -12,29 +12,18 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
-from harness.render import CHART_DIR, REPO_ROOT, Manifest, RenderRequest, chart_values_files, parse_manifest
+from harness.pinned import GOLDENS, golden_path, golden_request
+from harness.render import CHART_DIR, Manifest, RenderRequest, chart_values_files, parse_manifest
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from harness.render import Renderer
 
-GOLDENS = REPO_ROOT / "tests" / "goldens"
-# Fixed release and namespace: goldens must not depend on who renders them.
-RELEASE = "ai"
-NAMESPACE = "inference"
 NONDETERMINISTIC = re.compile(
     r"\b(randAlphaNum|randAlpha|randNumeric|randAscii|randBytes|randInt|now|uuidv4|genCA|genPrivateKey|"
     r"genSelfSignedCert|genSignedCert|htpasswd|shuffle|date|dateInZone|unixEpoch|lookup)\b"
 )
-
-
-def golden_path(values_file: Path) -> Path:
-    return GOLDENS / f"{values_file.stem}.yaml"
-
-
-def request_for(values_file: Path) -> RenderRequest:
-    return RenderRequest.make(values_files=[values_file], release=RELEASE, namespace=NAMESPACE)
 
 
 def dump(obj: dict[str, Any]) -> list[str]:
@@ -57,19 +46,14 @@ def object_diffs(expected: Manifest, actual: Manifest) -> list[str]:
 
 
 @pytest.mark.parametrize("values_file", chart_values_files(), ids=lambda p: p.stem)
-def test_golden(renderer: Renderer, update_goldens: bool, values_file: Path) -> None:
-    request = request_for(values_file)
+def test_golden(renderer: Renderer, values_file: Path) -> None:
+    request = golden_request(values_file)
     manifest = renderer.render(request)
     path = golden_path(values_file)
-    if update_goldens:
-        GOLDENS.mkdir(parents=True, exist_ok=True)
-        header = f"# Golden render of values/{values_file.name} (release {RELEASE}, namespace {NAMESPACE}).\n"
-        header += "# Do not edit: regenerate with `nox -s goldens` and review the diff.\n"
-        path.write_text(header + manifest.text.lstrip(), encoding="utf-8")
-        return
     if not path.is_file():
         pytest.fail(
-            f"no golden for values/{values_file.name}: run `nox -s goldens` and review tests/goldens/{path.name}"
+            f"no golden for values/{values_file.name}: run `nox -s generate -- --goldens` and review "
+            f"tests/goldens/{path.name}"
         )
     expected = parse_manifest(request, path.read_text(encoding="utf-8"), {})
     diffs = object_diffs(expected, manifest)
@@ -86,7 +70,7 @@ def test_no_stale_goldens() -> None:
 def test_render_is_deterministic(renderer: Renderer, which: str) -> None:
     """Two fresh helm runs of the same input give byte-identical output."""
     files = chart_values_files()
-    request = request_for(files[-1]) if which == "values-file" and files else RenderRequest.make()
+    request = golden_request(files[-1]) if which == "values-file" and files else RenderRequest.make()
     first = renderer.render_uncached(request)
     second = renderer.render_uncached(request)
     assert first.text == second.text
