@@ -229,7 +229,7 @@ def stale_pictures(renderer: Renderer, values: Path, out: Path) -> list[str]:
         if not path.is_file():
             problems.append(f"{name}: missing")
         elif recorded.get(name) != sha256_of(path.read_bytes()):
-            problems.append(f"{name}: not the file {record.name} records (pictures drawn from another DOT source?)")
+            problems.append(f"{name}: not what {record.name} records (changed since drawn, or drawn from other source)")
     if (out / f"{stem}.png").is_file() and not (out / f"{stem}.png").read_bytes().startswith(PNG_MAGIC):
         problems.append(f"{stem}.png: not a PNG")
     return problems
