@@ -17,7 +17,9 @@ Runs:
   is restored afterwards.
 
 Per-session seconds come from nox's own report (`--report`); with sessions running in parallel their sum is more
-than the wall time. Needs only the standard library and nox (installed by the command itself).
+than the wall time. Under the table, each render session's line of render statistics (unique inputs, how many
+were read from the disk cache, seconds in helm) from its log. Needs only the standard library and nox (installed
+by the command itself).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -34,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+RENDER_STATS = re.compile(r"^render stats .*$", re.MULTILINE)
 INSTALL_NOX = (sys.executable, "-m", "pip", "install", "--quiet", "nox==2026.10.20")
 EDITED_TEMPLATE = Path("charts/ai-inference/templates/deployment.yaml")
 EDIT_LINE = "{{- /* edited by scripts/bench_suite.py: renders nothing */ -}}\n"
@@ -48,6 +52,7 @@ class Run:
     status: int
     sessions: dict[str, float] = field(default_factory=dict)
     results: dict[str, str] = field(default_factory=dict)
+    render_stats: list[str] = field(default_factory=list)
 
 
 def run_suite(checkout: Path, label: str, nox_args: list[str], log_dir: Path) -> Run:
@@ -62,6 +67,7 @@ def run_suite(checkout: Path, label: str, nox_args: list[str], log_dir: Path) ->
         proc = subprocess.run(cmd, cwd=checkout, stdout=out, stderr=subprocess.STDOUT, check=False)
     wall = time.perf_counter() - started
     run = Run(label, wall, proc.returncode)
+    run.render_stats = RENDER_STATS.findall(log.read_text(encoding="utf-8", errors="replace"))
     if report.is_file():
         for entry in json.loads(report.read_text(encoding="utf-8")).get("sessions", []):
             name = entry.get("signatures", [entry["name"]])[0] if entry.get("signatures") else entry["name"]
@@ -94,6 +100,8 @@ def print_table(runs: list[Run]) -> None:
         print(f"{name:<{width}} " + " ".join(cells))
     print(f"{'wall (whole run)':<{width}} " + " ".join(f"{r.wall:9.1f} " for r in runs))
     print(f"{'exit status':<{width}} " + " ".join(f"{r.status:>9} " for r in runs))
+    for run in runs:
+        print(f"[{run.label}]", *run.render_stats, sep="\n  ")
     print(f"cores: {os.cpu_count()}, load average before the first run: {LOAD_BEFORE}")
     print("seconds per session from nox's report; '!' marks a session that did not succeed")
 
