@@ -297,7 +297,8 @@ class Renderer:
         with self._lock:
             self.stats.helm_seconds += time.perf_counter() - started
         run = HelmRun(proc.returncode, proc.stdout, proc.stderr)
-        if self.disk is not None and key is not None:
+        # only helm's own verdicts (0: rendered, 1: refused); a run killed by a signal or the machine is not stored
+        if self.disk is not None and key is not None and run.returncode in {0, 1}:
             self.disk.put(key, run)
         return run
 

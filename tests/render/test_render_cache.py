@@ -106,3 +106,16 @@ def test_pruning_keeps_the_most_recent(helm_bin: Path, chart: Path, tmp_path: Pa
     assert renderer.disk.prune(max_bytes=entries[-1].stat().st_size) == 1
     assert list(cache.glob("*/*.json.z")) == [entries[-1]]
     renderer.close()
+
+
+def test_a_killed_helm_is_not_stored(chart: Path, tmp_path: Path) -> None:
+    """Only helm's own verdicts are stored: a run ended by a signal (the machine, not the chart) renders again."""
+    killed = tmp_path / "helm"
+    killed.write_text('#!/bin/sh\n[ "$1" = version ] && { echo v4.0.0-killed; exit 0; }\nkill -KILL $$\n')
+    killed.chmod(0o755)
+    renderer = Renderer(killed, chart, cache_dir=tmp_path / "cache")
+    try:
+        assert renderer.render_error(RenderRequest.make()).returncode < 0
+    finally:
+        renderer.close()
+    assert not list((tmp_path / "cache").glob("*/*.json.z"))
