@@ -44,6 +44,33 @@ AGC_RESOURCE_ID = (
 )
 # The least an Ingress needs to render.
 INGRESS_MINIMUM: dict[str, Any] = {"ingress.enabled": True, "ingress.hosts": [HOST]}
+# The least a Gateway API route needs to render (with a Gateway of the chart's own), and what AGC, a gRPC route,
+# listener TLS from Key Vault, the weighted canary and KEDA add to it.
+ROUTE_MINIMUM: dict[str, Any] = {
+    "httpRoute.enabled": True,
+    "gateway.create": True,
+    "httpRoute.hostnames": ["api.example.com"],
+}
+AGC_REFERENCE: dict[str, Any] = {
+    "gateway.className": "azure-alb-external",
+    "gateway.agc.albNamespace": "alb",
+    "gateway.agc.albName": "alb",
+}
+GRPC_ROUTE: dict[str, Any] = {"httpRoute.grpc.enabled": True, "httpRoute.grpc.hostnames": ["grpc.example.com"]}
+KEYVAULT_CERT = "https://roo-kv.vault.azure.net/certificates/vision"
+LISTENER_TLS: dict[str, Any] = {
+    "gateway.tls.enabled": True,
+    "gateway.tls.keyVaultUri": KEYVAULT_CERT,
+    "gateway.tls.serviceAccount": "tls-reader",
+}
+CANARY_MINIMUM: dict[str, Any] = {**ROUTE_MINIMUM, "canary.enabled": True, "canary.image.tag": "v3.5.0"}
+KEDA_MINIMUM: dict[str, Any] = {
+    "keda.enabled": True,
+    "keda.prometheus.serverAddress": "http://prometheus.monitoring:9090",
+    "serviceMonitor.enabled": True,
+}
+# A fake Azure Monitor workspace query endpoint (for keda.prometheus.serverAddress with Managed Prometheus).
+AZURE_MONITOR_WORKSPACE = "https://roo-amw.westeurope.prometheus.monitor.azure.com"
 # Each provider as the switch matrix sets it; `secrets.env` is included so the env wiring is exercised in both modes.
 PROVIDER_OVERRIDES: dict[str, dict[str, Any]] = {
     "native": {

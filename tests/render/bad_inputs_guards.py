@@ -3,7 +3,7 @@ mounts, keys only the inactive controller reads, labels and names, the Service p
 
 from __future__ import annotations
 
-from harness.cases import AGC_RESOURCE_ID, CSI_MINIMUM, INGRESS_MINIMUM, WAF_POLICY_ID
+from harness.cases import CSI_MINIMUM, INGRESS_MINIMUM, WAF_POLICY_ID
 from harness.helm_messages import (
     PATTERN,
     Bad,
@@ -11,25 +11,6 @@ from harness.helm_messages import (
     extra,
     schema_error,
 )
-
-CSI = CSI_MINIMUM
-INGRESS = INGRESS_MINIMUM
-WAF_POLICY = WAF_POLICY_ID
-# Gateway API, canary and KEDA: the least each needs to render
-ROUTE = {"httpRoute.enabled": True, "gateway.create": True, "httpRoute.hostnames": ["api.example.com"]}
-AGC_REF = {"gateway.className": "azure-alb-external", "gateway.agc.albNamespace": "alb", "gateway.agc.albName": "alb"}
-AGC_ROUTE = {**ROUTE, **AGC_REF}
-GRPC = {"httpRoute.grpc.enabled": True, "httpRoute.grpc.hostnames": ["grpc.example.com"]}
-KV_CERT = "https://roo-kv.vault.azure.net/certificates/vision"
-KV_TLS = {"gateway.tls.enabled": True, "gateway.tls.keyVaultUri": KV_CERT, "gateway.tls.serviceAccount": "tls-reader"}
-AGC_ID = AGC_RESOURCE_ID
-CANARY = {**ROUTE, "canary.enabled": True, "canary.image.tag": "v3.5.0"}
-KEDA = {
-    "keda.enabled": True,
-    "keda.prometheus.serverAddress": "http://prometheus.monitoring:9090",
-    "serviceMonitor.enabled": True,
-}
-AMW = "https://roo-amw.westeurope.prometheus.monitor.azure.com"
 
 GUARD_CATALOG: list[Bad] = [
     # --- input guards: env sources, tolerations, mounts, inactive controller keys, labels and names ---
@@ -71,14 +52,14 @@ GUARD_CATALOG: list[Bad] = [
     Bad(
         "waf-policy-with-nginx",
         {
-            **INGRESS,
-            "ingress.agic.wafPolicyId": WAF_POLICY,
+            **INGRESS_MINIMUM,
+            "ingress.agic.wafPolicyId": WAF_POLICY_ID,
         },
         (chart_error("ingress.agic.wafPolicyId", "allowed: ingress.controller=agic"),),
     ),
     Bad(
         "appgw-cidr-with-nginx",
-        {**INGRESS, "networkPolicy.appGatewaySubnetCIDR": "10.1.0.0/16"},
+        {**INGRESS_MINIMUM, "networkPolicy.appGatewaySubnetCIDR": "10.1.0.0/16"},
         (chart_error("networkPolicy.appGatewaySubnetCIDR", "only with ingress.controller=agic"),),
     ),
     Bad(
@@ -101,7 +82,11 @@ GUARD_CATALOG: list[Bad] = [
         {"fullnameOverride": "1-inference"},
         (chart_error("service.name", "is not a DNS-1035 label"),),
     ),
-    Bad("ip-address-as-host", {**INGRESS, "ingress.hosts": ["10.0.0.1"]}, (schema_error("ingress.hosts.0", PATTERN),)),
+    Bad(
+        "ip-address-as-host",
+        {**INGRESS_MINIMUM, "ingress.hosts": ["10.0.0.1"]},
+        (schema_error("ingress.hosts.0", PATTERN),),
+    ),
     Bad(
         "pdb-percent-over-100",
         {"podDisruptionBudget.minAvailable": "150%"},
@@ -129,7 +114,7 @@ GUARD_CATALOG: list[Bad] = [
     ),
     Bad(
         "csi-without-serviceaccount",
-        {**CSI, "serviceAccount.create": False},
+        {**CSI_MINIMUM, "serviceAccount.create": False},
         (chart_error("serviceAccount.name", "required when serviceAccount.create is false"),),
     ),
     Bad(

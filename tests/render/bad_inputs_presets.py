@@ -3,7 +3,7 @@ extensibility, probes, rollouts and autoscaling, neutral images and subchart use
 
 from __future__ import annotations
 
-from harness.cases import AGC_RESOURCE_ID, CSI_MINIMUM, INGRESS_MINIMUM, WAF_POLICY_ID
+from harness.cases import INGRESS_MINIMUM, WAF_POLICY_ID
 from harness.helm_messages import (
     NOT,
     PATTERN,
@@ -16,25 +16,6 @@ from harness.helm_messages import (
     schema_error,
     typ,
 )
-
-CSI = CSI_MINIMUM
-INGRESS = INGRESS_MINIMUM
-WAF_POLICY = WAF_POLICY_ID
-# Gateway API, canary and KEDA: the least each needs to render
-ROUTE = {"httpRoute.enabled": True, "gateway.create": True, "httpRoute.hostnames": ["api.example.com"]}
-AGC_REF = {"gateway.className": "azure-alb-external", "gateway.agc.albNamespace": "alb", "gateway.agc.albName": "alb"}
-AGC_ROUTE = {**ROUTE, **AGC_REF}
-GRPC = {"httpRoute.grpc.enabled": True, "httpRoute.grpc.hostnames": ["grpc.example.com"]}
-KV_CERT = "https://roo-kv.vault.azure.net/certificates/vision"
-KV_TLS = {"gateway.tls.enabled": True, "gateway.tls.keyVaultUri": KV_CERT, "gateway.tls.serviceAccount": "tls-reader"}
-AGC_ID = AGC_RESOURCE_ID
-CANARY = {**ROUTE, "canary.enabled": True, "canary.image.tag": "v3.5.0"}
-KEDA = {
-    "keda.enabled": True,
-    "keda.prometheus.serverAddress": "http://prometheus.monitoring:9090",
-    "serviceMonitor.enabled": True,
-}
-AMW = "https://roo-amw.westeurope.prometheus.monitor.azure.com"
 
 PRESET_CATALOG: list[Bad] = [
     # --- presets: ports (extraContainerPorts, service.extraPorts, serviceMonitor.port, probe ports) ---
@@ -95,7 +76,7 @@ PRESET_CATALOG: list[Bad] = [
     Bad(
         "grpc-ingress-with-agic",
         {
-            **INGRESS,
+            **INGRESS_MINIMUM,
             "ingress.controller": "agic",
             "ingress.grpc.enabled": True,
             "ingress.grpc.hosts": ["g.example.com"],
@@ -104,18 +85,18 @@ PRESET_CATALOG: list[Bad] = [
     ),
     Bad(
         "grpc-ingress-without-tls",
-        {**INGRESS, "ingress.grpc.enabled": True, "ingress.grpc.hosts": ["g.example.com"]},
+        {**INGRESS_MINIMUM, "ingress.grpc.enabled": True, "ingress.grpc.hosts": ["g.example.com"]},
         (chart_error("ingress.grpc.enabled", "TLS listener only; allowed: with ingress.tls.enabled=true"),),
     ),
     Bad(
         "grpc-ingress-without-hosts",
-        {**INGRESS, "ingress.tls.enabled": True, "ingress.tls.secretName": "t", "ingress.grpc.enabled": True},
+        {**INGRESS_MINIMUM, "ingress.tls.enabled": True, "ingress.tls.secretName": "t", "ingress.grpc.enabled": True},
         (chart_error("ingress.grpc.hosts", "at least one host"),),
     ),
     Bad(
         "grpc-ingress-on-an-http-route",
         {
-            **INGRESS,
+            **INGRESS_MINIMUM,
             "ingress.tls.enabled": True,
             "ingress.tls.secretName": "t",
             "ingress.grpc.enabled": True,
@@ -126,7 +107,7 @@ PRESET_CATALOG: list[Bad] = [
     Bad(
         "grpc-ingress-servicePort-unknown",
         {
-            **INGRESS,
+            **INGRESS_MINIMUM,
             "ingress.tls.enabled": True,
             "ingress.tls.secretName": "t",
             "ingress.grpc.enabled": True,
@@ -136,13 +117,13 @@ PRESET_CATALOG: list[Bad] = [
     ),
     Bad(
         "nginx-with-appgw-annotation",
-        {**INGRESS, "ingress.annotations": {"appgw.ingress.kubernetes.io/request-timeout": "60"}},
+        {**INGRESS_MINIMUM, "ingress.annotations": {"appgw.ingress.kubernetes.io/request-timeout": "60"}},
         (chart_error("ingress.annotations", "read by AGIC only, and ingress.controller is nginx"),),
     ),
     Bad(
         "agic-with-nginx-annotation",
         {
-            **INGRESS,
+            **INGRESS_MINIMUM,
             "ingress.controller": "agic",
             "ingress.annotations": {"nginx.ingress.kubernetes.io/rewrite-target": "/"},
         },
@@ -151,19 +132,19 @@ PRESET_CATALOG: list[Bad] = [
     Bad(
         "nginx-with-wafPolicyId",
         {
-            **INGRESS,
-            "ingress.agic.wafPolicyId": WAF_POLICY,
+            **INGRESS_MINIMUM,
+            "ingress.agic.wafPolicyId": WAF_POLICY_ID,
         },
         (chart_error("ingress.agic.wafPolicyId", "allowed: empty with ingress.controller=nginx"),),
     ),
     Bad(
         "nginx-with-agic-backendProtocol",
-        {**INGRESS, "ingress.agic.backendProtocol": "https"},
+        {**INGRESS_MINIMUM, "ingress.agic.backendProtocol": "https"},
         (chart_error("ingress.agic.backendProtocol", "read by AGIC only"),),
     ),
     Bad(
         "nginx-with-appGatewaySubnetCIDR",
-        {**INGRESS, "networkPolicy.enabled": True, "networkPolicy.appGatewaySubnetCIDR": "10.225.0.0/16"},
+        {**INGRESS_MINIMUM, "networkPolicy.enabled": True, "networkPolicy.appGatewaySubnetCIDR": "10.225.0.0/16"},
         (chart_error("networkPolicy.appGatewaySubnetCIDR", "allowed: empty with nginx"),),
     ),
     # --- presets: pod extensibility (volumes, init containers, sidecars, lifecycle, envFrom, sysctls, runtime) ---

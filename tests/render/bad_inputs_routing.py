@@ -3,7 +3,19 @@ Application Gateway for Containers, the weighted canary and KEDA."""
 
 from __future__ import annotations
 
-from harness.cases import AGC_RESOURCE_ID, CLIENT_ID, CSI_MINIMUM, INGRESS_MINIMUM, WAF_POLICY_ID
+from harness.cases import (
+    AGC_REFERENCE,
+    AGC_RESOURCE_ID,
+    AZURE_MONITOR_WORKSPACE,
+    CANARY_MINIMUM,
+    CLIENT_ID,
+    GRPC_ROUTE,
+    KEDA_MINIMUM,
+    KEYVAULT_CERT,
+    LISTENER_TLS,
+    ROUTE_MINIMUM,
+    WAF_POLICY_ID,
+)
 from harness.helm_messages import (
     NOT,
     PATTERN,
@@ -17,65 +29,48 @@ from harness.helm_messages import (
     schema_error,
 )
 
-CSI = CSI_MINIMUM
-INGRESS = INGRESS_MINIMUM
-WAF_POLICY = WAF_POLICY_ID
-# Gateway API, canary and KEDA: the least each needs to render
-ROUTE = {"httpRoute.enabled": True, "gateway.create": True, "httpRoute.hostnames": ["api.example.com"]}
-AGC_REF = {"gateway.className": "azure-alb-external", "gateway.agc.albNamespace": "alb", "gateway.agc.albName": "alb"}
-AGC_ROUTE = {**ROUTE, **AGC_REF}
-GRPC = {"httpRoute.grpc.enabled": True, "httpRoute.grpc.hostnames": ["grpc.example.com"]}
-KV_CERT = "https://roo-kv.vault.azure.net/certificates/vision"
-KV_TLS = {"gateway.tls.enabled": True, "gateway.tls.keyVaultUri": KV_CERT, "gateway.tls.serviceAccount": "tls-reader"}
-AGC_ID = AGC_RESOURCE_ID
-CANARY = {**ROUTE, "canary.enabled": True, "canary.image.tag": "v3.5.0"}
-KEDA = {
-    "keda.enabled": True,
-    "keda.prometheus.serverAddress": "http://prometheus.monitoring:9090",
-    "serviceMonitor.enabled": True,
-}
-AMW = "https://roo-amw.westeurope.prometheus.monitor.azure.com"
+AGC_ROUTE = {**ROUTE_MINIMUM, **AGC_REFERENCE}
 
 ROUTING_CATALOG: list[Bad] = [
     # --- Gateway API routes, the Gateway, Application Gateway for Containers ---
     Bad(
         "httpRoute-with-ingress-hosts",
-        {**ROUTE, "httpRoute.hosts": ["vision.example.com"]},
+        {**ROUTE_MINIMUM, "httpRoute.hosts": ["vision.example.com"]},
         (schema_error("httpRoute", extra("hosts")),),
     ),
     Bad(
         "httpRoute-with-ingress-tls",
-        {**ROUTE, "httpRoute.tls": {"enabled": True}},
+        {**ROUTE_MINIMUM, "httpRoute.tls": {"enabled": True}},
         (schema_error("httpRoute", extra("tls")),),
     ),
     Bad(
         "httpRoute-rule-with-ingress-path",
-        {**ROUTE, "httpRoute.rules": [{"path": "/", "pathType": "Prefix"}]},
+        {**ROUTE_MINIMUM, "httpRoute.rules": [{"path": "/", "pathType": "Prefix"}]},
         (schema_error("httpRoute.rules.0", extra("path")),),
     ),
     Bad(
         "httpRoute-with-nginx-annotation",
-        {**ROUTE, "httpRoute.annotations": {"nginx.ingress.kubernetes.io/proxy-read-timeout": "600"}},
+        {**ROUTE_MINIMUM, "httpRoute.annotations": {"nginx.ingress.kubernetes.io/proxy-read-timeout": "600"}},
         (chart_error("httpRoute.annotations", "Ingress annotation.*allowed: httpRoute.timeouts"),),
     ),
     Bad(
         "gateway-with-agic-annotation",
-        {**ROUTE, "gateway.annotations": {"appgw.ingress.kubernetes.io/request-timeout": "600"}},
+        {**ROUTE_MINIMUM, "gateway.annotations": {"appgw.ingress.kubernetes.io/request-timeout": "600"}},
         (chart_error("gateway.annotations", "Ingress annotation"),),
     ),
     Bad(
         "httpRoute-backendRequest-over-request",
-        {**ROUTE, "httpRoute.timeouts.backendRequest": "15m"},
+        {**ROUTE_MINIMUM, "httpRoute.timeouts.backendRequest": "15m"},
         (chart_error("httpRoute.timeouts.backendRequest", "longer than .*allowed: at most the request timeout"),),
     ),
     Bad(
         "httpRoute-rule-backendRequest-over-request",
-        {**ROUTE, "httpRoute.rules": [{"timeouts": {"request": "1m", "backendRequest": "61s"}}]},
+        {**ROUTE_MINIMUM, "httpRoute.rules": [{"timeouts": {"request": "1m", "backendRequest": "61s"}}]},
         (chart_error("httpRoute.rules[0].timeouts.backendRequest", "allowed: at most the request timeout"),),
     ),
     Bad(
         "httpRoute-timeout-not-a-duration",
-        {**ROUTE, "httpRoute.timeouts.request": "10 minutes"},
+        {**ROUTE_MINIMUM, "httpRoute.timeouts.request": "10 minutes"},
         (schema_error("httpRoute.timeouts.request", PATTERN),),
     ),
     Bad(
@@ -90,32 +85,32 @@ ROUTING_CATALOG: list[Bad] = [
     ),
     Bad(
         "httpRoute-hostname-with-scheme",
-        {**ROUTE, "httpRoute.hostnames": ["https://vision.example.com"]},
+        {**ROUTE_MINIMUM, "httpRoute.hostnames": ["https://vision.example.com"]},
         (schema_error("httpRoute.hostnames.0", PATTERN),),
     ),
     Bad(
         "grpc-port-not-a-service-port",
-        {**ROUTE, **GRPC, "httpRoute.grpc.port": "triton-grpc"},
+        {**ROUTE_MINIMUM, **GRPC_ROUTE, "httpRoute.grpc.port": "triton-grpc"},
         (chart_error("httpRoute.grpc.port", "allowed: the name of a service.extraPorts entry"),),
     ),
     Bad(
         "grpc-without-hostnames",
-        {**ROUTE, "httpRoute.grpc.enabled": True},
+        {**ROUTE_MINIMUM, "httpRoute.grpc.enabled": True},
         (chart_error("httpRoute.grpc.hostnames", "required with httpRoute.grpc.enabled"),),
     ),
     Bad(
         "grpc-hostname-shared-with-http",
-        {**ROUTE, **GRPC, "httpRoute.grpc.hostnames": ["api.example.com"]},
+        {**ROUTE_MINIMUM, **GRPC_ROUTE, "httpRoute.grpc.hostnames": ["api.example.com"]},
         (chart_error("httpRoute.grpc.hostnames", "overlaps .*allowed: distinct host names"),),
     ),
     Bad(
         "grpc-under-http-wildcard",
-        {**ROUTE, **GRPC, "httpRoute.hostnames": ["*.example.com"]},
+        {**ROUTE_MINIMUM, **GRPC_ROUTE, "httpRoute.hostnames": ["*.example.com"]},
         (chart_error("httpRoute.grpc.hostnames", "overlaps"),),
     ),
     Bad(
         "grpc-with-catch-all-http-route",
-        {**ROUTE, **GRPC, "httpRoute.hostnames": []},
+        {**ROUTE_MINIMUM, **GRPC_ROUTE, "httpRoute.hostnames": []},
         (chart_error("httpRoute.hostnames", "required with httpRoute.grpc.enabled"),),
     ),
     Bad(
@@ -125,22 +120,22 @@ ROUTING_CATALOG: list[Bad] = [
     ),
     Bad(
         "gateway-without-listener",
-        {**ROUTE, "gateway.http": False},
+        {**ROUTE_MINIMUM, "gateway.http": False},
         (chart_error("gateway", "no listener; allowed: gateway.http=true"),),
     ),
     Bad(
         "gateway-class-unknown",
-        {**ROUTE, "gateway.className": "webapprouting.kubernetes.azure.com"},
+        {**ROUTE_MINIMUM, "gateway.className": "webapprouting.kubernetes.azure.com"},
         (schema_error("gateway.className", one_of("approuting-istio", "azure-alb-external")),),
     ),
     Bad(
         "gateway-name-too-long-for-approuting",
-        {**ROUTE, "gateway.name": "g" * 47},
+        {**ROUTE_MINIMUM, "gateway.name": "g" * 47},
         (chart_error("gateway.name", "allowed: at most 46 characters"),),
     ),
     Bad(
         "gateway-tls-without-certificate",
-        {**ROUTE, "gateway.tls.enabled": True},
+        {**ROUTE_MINIMUM, "gateway.tls.enabled": True},
         (
             chart_error(
                 "gateway.tls", "needs a certificate; allowed: gateway.tls.keyVaultUri with gateway.tls.serviceAccount"
@@ -149,32 +144,32 @@ ROUTING_CATALOG: list[Bad] = [
     ),
     Bad(
         "gateway-tls-key-vault-without-service-account",
-        {**ROUTE, "gateway.tls.enabled": True, "gateway.tls.keyVaultUri": KV_CERT},
+        {**ROUTE_MINIMUM, "gateway.tls.enabled": True, "gateway.tls.keyVaultUri": KEYVAULT_CERT},
         (chart_error("gateway.tls.serviceAccount", "required with gateway.tls.keyVaultUri"),),
     ),
     Bad(
         "gateway-tls-service-account-without-key-vault",
-        {**ROUTE, "gateway.tls.enabled": True, "gateway.tls.serviceAccount": "tls-reader"},
+        {**ROUTE_MINIMUM, "gateway.tls.enabled": True, "gateway.tls.serviceAccount": "tls-reader"},
         (chart_error("gateway.tls.keyVaultUri", "required with gateway.tls.serviceAccount"),),
     ),
     Bad(
         "gateway-tls-key-vault-and-secret",
-        {**ROUTE, **KV_TLS, "gateway.tls.secretName": "vision-tls"},
+        {**ROUTE_MINIMUM, **LISTENER_TLS, "gateway.tls.secretName": "vision-tls"},
         (chart_error("gateway.tls", "not both"),),
     ),
     Bad(
         "gateway-tls-source-while-disabled",
-        {**ROUTE, "gateway.tls.secretName": "vision-tls"},
+        {**ROUTE_MINIMUM, "gateway.tls.secretName": "vision-tls"},
         (chart_error("gateway.tls.enabled", "must be true"),),
     ),
     Bad(
         "gateway-tls-key-vault-uri-malformed",
-        {**ROUTE, **KV_TLS, "gateway.tls.keyVaultUri": "roo-kv/certificates/vision"},
+        {**ROUTE_MINIMUM, **LISTENER_TLS, "gateway.tls.keyVaultUri": "roo-kv/certificates/vision"},
         (schema_error("gateway.tls.keyVaultUri", PATTERN),),
     ),
     Bad(
         "gateway-tls-chart-service-account-without-identity",
-        {**ROUTE, **KV_TLS, "gateway.tls.serviceAccount": "ai-ai-inference"},
+        {**ROUTE_MINIMUM, **LISTENER_TLS, "gateway.tls.serviceAccount": "ai-ai-inference"},
         (chart_error("gateway.tls.serviceAccount", "no workload identity"),),
     ),
     Bad(
@@ -184,13 +179,13 @@ ROUTING_CATALOG: list[Bad] = [
     ),
     Bad(
         "gateway-tls-key-vault-on-agc",
-        {**AGC_ROUTE, **KV_TLS},
+        {**AGC_ROUTE, **LISTENER_TLS},
         (chart_error("gateway.tls.keyVaultUri", "allowed with azure-alb-external: gateway.tls.secretName"),),
     ),
     Bad(
         "gateway-load-balancer-idle-timeout-out-of-range",
         {
-            **ROUTE,
+            **ROUTE_MINIMUM,
             "gateway.infrastructureAnnotations": {
                 "service.beta.kubernetes.io/azure-load-balancer-tcp-idle-timeout": "60"
             },
@@ -207,7 +202,7 @@ ROUTING_CATALOG: list[Bad] = [
     ),
     Bad(
         "agc-without-alb-reference",
-        {**ROUTE, "gateway.className": "azure-alb-external"},
+        {**ROUTE_MINIMUM, "gateway.className": "azure-alb-external"},
         (
             chart_error(
                 "gateway.agc", "needs an ALB reference; allowed: gateway.agc.albNamespace and gateway.agc.albName"
@@ -221,12 +216,12 @@ ROUTING_CATALOG: list[Bad] = [
     ),
     Bad(
         "agc-alb-id-without-frontend",
-        {**ROUTE, "gateway.className": "azure-alb-external", "gateway.agc.albId": AGC_ID},
+        {**ROUTE_MINIMUM, "gateway.className": "azure-alb-external", "gateway.agc.albId": AGC_RESOURCE_ID},
         (chart_error("gateway.agc.albId", "needs both"),),
     ),
     Bad(
         "agc-managed-and-byo",
-        {**AGC_ROUTE, "gateway.agc.albId": AGC_ID, "gateway.agc.frontend": "fe"},
+        {**AGC_ROUTE, "gateway.agc.albId": AGC_RESOURCE_ID, "gateway.agc.frontend": "fe"},
         (chart_error("gateway.agc", "not both"),),
     ),
     Bad(
@@ -236,22 +231,22 @@ ROUTING_CATALOG: list[Bad] = [
     ),
     Bad(
         "agc-alb-reference-on-existing-gateway",
-        {"httpRoute.enabled": True, "httpRoute.parentRefs": [{"name": "shared"}], **AGC_REF},
+        {"httpRoute.enabled": True, "httpRoute.parentRefs": [{"name": "shared"}], **AGC_REFERENCE},
         (chart_error("gateway.agc.albName", "annotates the chart's own Gateway"),),
     ),
     Bad(
         "agc-annotations-on-approuting",
-        {**ROUTE, "gateway.agc.albNamespace": "alb", "gateway.agc.albName": "alb"},
+        {**ROUTE_MINIMUM, "gateway.agc.albNamespace": "alb", "gateway.agc.albName": "alb"},
         (chart_error("gateway.agc.albName", "allowed only with gateway.className=azure-alb-external"),),
     ),
     Bad(
         "agc-waf-on-approuting",
-        {**ROUTE, "gateway.agc.wafPolicyId": WAF_POLICY},
+        {**ROUTE_MINIMUM, "gateway.agc.wafPolicyId": WAF_POLICY_ID},
         (chart_error("gateway.agc.wafPolicyId", "allowed only with gateway.className=azure-alb-external"),),
     ),
     Bad(
         "agc-health-check-on-approuting",
-        {**ROUTE, "gateway.agc.healthCheck.enabled": True},
+        {**ROUTE_MINIMUM, "gateway.agc.healthCheck.enabled": True},
         (chart_error("gateway.agc.healthCheck.enabled", "allowed only with"),),
     ),
     Bad(
@@ -261,7 +256,7 @@ ROUTING_CATALOG: list[Bad] = [
     ),
     Bad(
         "agc-policies-without-route",
-        {"gateway.className": "azure-alb-external", "gateway.agc.wafPolicyId": WAF_POLICY},
+        {"gateway.className": "azure-alb-external", "gateway.agc.wafPolicyId": WAF_POLICY_ID},
         (chart_error("gateway.agc", "allowed: httpRoute.enabled=true"),),
     ),
     Bad(
@@ -282,7 +277,7 @@ ROUTING_CATALOG: list[Bad] = [
     # --- weighted canary ---
     Bad(
         "canary-weights-not-100",
-        {**CANARY, "canary.weights.stable": 90, "canary.weights.canary": 20},
+        {**CANARY_MINIMUM, "canary.weights.stable": 90, "canary.weights.canary": 20},
         (
             chart_error(
                 "canary.weights", r"stable \(90\) \+ canary \(20\) = 110; allowed: two percentages that add up to 100"
@@ -291,7 +286,7 @@ ROUTING_CATALOG: list[Bad] = [
     ),
     Bad(
         "canary-weight-over-100",
-        {**CANARY, "canary.weights.canary": 101},
+        {**CANARY_MINIMUM, "canary.weights.canary": 101},
         (schema_error("canary.weights.canary", maximum(100)),),
     ),
     Bad(
@@ -301,42 +296,46 @@ ROUTING_CATALOG: list[Bad] = [
     ),
     Bad(
         "canary-same-as-stable",
-        {**ROUTE, "canary.enabled": True},
+        {**ROUTE_MINIMUM, "canary.enabled": True},
         (chart_error("canary.image", "stable image and arguments"),),
     ),
-    Bad("canary-tag-latest", {**CANARY, "canary.image.tag": "latest"}, (schema_error("canary.image.tag", NOT),)),
+    Bad(
+        "canary-tag-latest", {**CANARY_MINIMUM, "canary.image.tag": "latest"}, (schema_error("canary.image.tag", NOT),)
+    ),
     Bad(
         "canary-digest-malformed",
-        {**CANARY, "canary.image.digest": "sha256:abc"},
+        {**CANARY_MINIMUM, "canary.image.digest": "sha256:abc"},
         (schema_error("canary.image.digest", PATTERN),),
     ),
     Bad(
-        "canary-replicas-zero", {**CANARY, "canary.replicaCount": 0}, (schema_error("canary.replicaCount", minimum(1)),)
+        "canary-replicas-zero",
+        {**CANARY_MINIMUM, "canary.replicaCount": 0},
+        (schema_error("canary.replicaCount", minimum(1)),),
     ),
     Bad(
         "canary-mirror-percent-zero",
-        {**CANARY, "canary.mirror.percent": 0},
+        {**CANARY_MINIMUM, "canary.mirror.percent": 0},
         (schema_error("canary.mirror.percent", minimum(1)),),
     ),
     Bad(
         "canary-selector-only-instance",
-        {**CANARY, "selectorLabels": {"app.kubernetes.io/instance": "vision"}},
+        {**CANARY_MINIMUM, "selectorLabels": {"app.kubernetes.io/instance": "vision"}},
         (chart_error("selectorLabels", "allowed: a selectorLabels key besides app.kubernetes.io/instance"),),
     ),
     Bad(
         "canary-shares-rwo-model-cache",
-        {**CANARY, "modelCache.enabled": True, "modelCache.type": "pvc"},
+        {**CANARY_MINIMUM, "modelCache.enabled": True, "modelCache.type": "pvc"},
         (chart_error("modelCache.accessMode", "canary's pods mount the same model-cache claim"),),
     ),
     Bad(
         "canary-pdb-minAvailable-not-below-replicas",
-        {**CANARY, "replicaCount": 3, "canary.replicaCount": 2, "podDisruptionBudget.minAvailable": 2},
+        {**CANARY_MINIMUM, "replicaCount": 3, "canary.replicaCount": 2, "podDisruptionBudget.minAvailable": 2},
         (chart_error("podDisruptionBudget.minAvailable", "no canary pod to evict"),),
     ),
     # --- KEDA ---
     Bad(
         "keda-and-hpa",
-        {**KEDA, "autoscaling.enabled": True},
+        {**KEDA_MINIMUM, "autoscaling.enabled": True},
         (chart_error("autoscaling.enabled and keda.enabled", "allowed: one of them"),),
     ),
     Bad(
@@ -346,48 +345,48 @@ ROUTING_CATALOG: list[Bad] = [
     ),
     Bad(
         "keda-min-over-max",
-        {**KEDA, "keda.minReplicas": 5, "keda.maxReplicas": 2},
+        {**KEDA_MINIMUM, "keda.minReplicas": 5, "keda.maxReplicas": 2},
         (chart_error("keda.minReplicas", "allowed: minReplicas <= maxReplicas"),),
     ),
-    Bad("keda-max-zero", {**KEDA, "keda.maxReplicas": 0}, (schema_error("keda.maxReplicas", minimum(1)),)),
+    Bad("keda-max-zero", {**KEDA_MINIMUM, "keda.maxReplicas": 0}, (schema_error("keda.maxReplicas", minimum(1)),)),
     Bad(
         "keda-managed-prometheus-without-identity",
-        {**KEDA, "keda.prometheus.serverAddress": AMW},
+        {**KEDA_MINIMUM, "keda.prometheus.serverAddress": AZURE_MONITOR_WORKSPACE},
         (chart_error("keda.prometheus.azureWorkloadIdentity", "required for an Azure Monitor workspace endpoint"),),
     ),
     Bad(
         "keda-workload-identity-on-in-cluster-prometheus",
-        {**KEDA, "keda.prometheus.azureWorkloadIdentity": True},
+        {**KEDA_MINIMUM, "keda.prometheus.azureWorkloadIdentity": True},
         (chart_error("keda.prometheus.azureWorkloadIdentity", "is not an Azure Monitor workspace query endpoint"),),
     ),
     Bad(
         "keda-identity-without-workload-identity",
-        {**KEDA, "keda.prometheus.identityId": CLIENT_ID},
+        {**KEDA_MINIMUM, "keda.prometheus.identityId": CLIENT_ID},
         (chart_error("keda.prometheus.identityId", "allowed only with keda.prometheus.azureWorkloadIdentity=true"),),
     ),
     Bad(
         "keda-scale-to-zero-on-the-servers-own-metric",
-        {**KEDA, "keda.scaleToZero": True},
+        {**KEDA_MINIMUM, "keda.scaleToZero": True},
         (chart_error("keda.prometheus.query", "never scale up from zero"),),
     ),
     Bad(
         "keda-default-query-without-service-monitor",
-        {**KEDA, "serviceMonitor.enabled": False},
+        {**KEDA_MINIMUM, "serviceMonitor.enabled": False},
         (chart_error("keda.prometheus.query", "allowed: serviceMonitor.enabled=true"),),
     ),
     Bad(
         "keda-server-unknown",
-        {**KEDA, "keda.server": "ollama"},
+        {**KEDA_MINIMUM, "keda.server": "ollama"},
         (schema_error("keda.server", one_of("vllm", "tgi", "triton")),),
     ),
     Bad(
         "keda-threshold-not-a-number",
-        {**KEDA, "keda.prometheus.threshold": "five"},
+        {**KEDA_MINIMUM, "keda.prometheus.threshold": "five"},
         (schema_error("keda.prometheus.threshold", PATTERN),),
     ),
     Bad(
         "keda-pdb-minAvailable-not-below-min",
-        {**KEDA, "keda.minReplicas": 2, "podDisruptionBudget.minAvailable": 2},
+        {**KEDA_MINIMUM, "keda.minReplicas": 2, "podDisruptionBudget.minAvailable": 2},
         (chart_error("podDisruptionBudget.minAvailable", r"allowed: fewer than"),),
     ),
 ]

@@ -3,7 +3,7 @@ enums and patterns, each rejected by values.schema.json with a message naming th
 
 from __future__ import annotations
 
-from harness.cases import AGC_RESOURCE_ID, CSI_MINIMUM, INGRESS_MINIMUM, WAF_POLICY_ID
+from harness.cases import CSI_MINIMUM, INGRESS_MINIMUM
 from harness.helm_messages import (
     NOT,
     PATTERN,
@@ -17,25 +17,6 @@ from harness.helm_messages import (
     schema_error,
     typ,
 )
-
-CSI = CSI_MINIMUM
-INGRESS = INGRESS_MINIMUM
-WAF_POLICY = WAF_POLICY_ID
-# Gateway API, canary and KEDA: the least each needs to render
-ROUTE = {"httpRoute.enabled": True, "gateway.create": True, "httpRoute.hostnames": ["api.example.com"]}
-AGC_REF = {"gateway.className": "azure-alb-external", "gateway.agc.albNamespace": "alb", "gateway.agc.albName": "alb"}
-AGC_ROUTE = {**ROUTE, **AGC_REF}
-GRPC = {"httpRoute.grpc.enabled": True, "httpRoute.grpc.hostnames": ["grpc.example.com"]}
-KV_CERT = "https://roo-kv.vault.azure.net/certificates/vision"
-KV_TLS = {"gateway.tls.enabled": True, "gateway.tls.keyVaultUri": KV_CERT, "gateway.tls.serviceAccount": "tls-reader"}
-AGC_ID = AGC_RESOURCE_ID
-CANARY = {**ROUTE, "canary.enabled": True, "canary.image.tag": "v3.5.0"}
-KEDA = {
-    "keda.enabled": True,
-    "keda.prometheus.serverAddress": "http://prometheus.monitoring:9090",
-    "serviceMonitor.enabled": True,
-}
-AMW = "https://roo-amw.westeurope.prometheus.monitor.azure.com"
 
 SCHEMA_CATALOG: list[Bad] = [
     # --- types and unknown keys (schema) ---
@@ -73,7 +54,7 @@ SCHEMA_CATALOG: list[Bad] = [
     ),
     Bad(
         "ingress.controller-unknown",
-        {**INGRESS, "ingress.controller": "traefik"},
+        {**INGRESS_MINIMUM, "ingress.controller": "traefik"},
         (schema_error("ingress.controller", one_of("nginx", "agic")),),
     ),
     Bad(
@@ -108,12 +89,12 @@ SCHEMA_CATALOG: list[Bad] = [
     ),
     Bad(
         "csi-objectType-unknown",
-        {**CSI, "secrets.csi.objects": [{"objectName": "OpenAIKey", "objectType": "password"}]},
+        {**CSI_MINIMUM, "secrets.csi.objects": [{"objectName": "OpenAIKey", "objectType": "password"}]},
         (schema_error("secrets.csi.objects.0.objectType", one_of("secret", "key", "cert")),),
     ),
     Bad(
         "csi-object-without-name",
-        {**CSI, "secrets.csi.objects": [{"objectType": "secret"}]},
+        {**CSI_MINIMUM, "secrets.csi.objects": [{"objectType": "secret"}]},
         (schema_error("secrets.csi.objects.0", required("objectName")),),
     ),
     # --- patterns ---
@@ -125,17 +106,17 @@ SCHEMA_CATALOG: list[Bad] = [
     Bad("helmTest.image-untagged", {"helmTest.image.tag": ""}, (schema_error("helmTest.image.tag", PATTERN),)),
     Bad(
         "tenantId-not-guid",
-        {**CSI, "secrets.csi.tenantId": "contoso.onmicrosoft.com"},
+        {**CSI_MINIMUM, "secrets.csi.tenantId": "contoso.onmicrosoft.com"},
         (schema_error("secrets.csi.tenantId", PATTERN),),
     ),
     Bad(
         "clientId-not-guid",
-        {**CSI, "secrets.csi.clientId": "my-identity"},
+        {**CSI_MINIMUM, "secrets.csi.clientId": "my-identity"},
         (schema_error("secrets.csi.clientId", PATTERN),),
     ),
     Bad(
         "keyvaultName-too-long",
-        {**CSI, "secrets.csi.keyvaultName": "k" * 30},
+        {**CSI_MINIMUM, "secrets.csi.keyvaultName": "k" * 30},
         (schema_error("secrets.csi.keyvaultName", PATTERN),),
     ),
     # Helm 4 prints a bad property *name* at path '' on the line after its map's path: match both lines
@@ -158,7 +139,7 @@ SCHEMA_CATALOG: list[Bad] = [
     Bad("extraEnv-bad-name", {"extraEnv": [{"name": "1X", "value": "y"}]}, (schema_error("extraEnv.0.name", PATTERN),)),
     Bad(
         "keyVaultUri-not-a-vault",
-        {**INGRESS, "ingress.tls.enabled": True, "ingress.tls.keyVaultUri": "https://example.com/cert"},
+        {**INGRESS_MINIMUM, "ingress.tls.enabled": True, "ingress.tls.keyVaultUri": "https://example.com/cert"},
         (schema_error("ingress.tls.keyVaultUri", PATTERN),),
     ),
     Bad("quantity-malformed", {"resources.limits.memory": "2 GB"}, (schema_error("resources.limits.memory", PATTERN),)),

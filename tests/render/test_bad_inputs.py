@@ -39,46 +39,43 @@ if TYPE_CHECKING:
     from harness.pytest_plugin import ExpectRenderErrorFunc
     from harness.render import Renderer
 
-CSI = CSI_MINIMUM
-INGRESS = INGRESS_MINIMUM
-WAF_POLICY = WAF_POLICY_ID
 
 CATALOG: list[Bad] = [
     *SCHEMA_CATALOG,
     # --- combinations (templates/_validate.tpl) ---
     Bad(
         "csi-without-keyvaultName",
-        {**CSI, "secrets.csi.keyvaultName": ""},
+        {**CSI_MINIMUM, "secrets.csi.keyvaultName": ""},
         (chart_error("secrets.csi.keyvaultName", "required when secrets.provider is csi"),),
     ),
     Bad(
         "csi-without-tenantId",
-        {**CSI, "secrets.csi.tenantId": ""},
+        {**CSI_MINIMUM, "secrets.csi.tenantId": ""},
         (chart_error("secrets.csi.tenantId", "required when secrets.provider is csi"),),
     ),
     Bad(
         "csi-without-clientId",
-        {**CSI, "secrets.csi.clientId": ""},
+        {**CSI_MINIMUM, "secrets.csi.clientId": ""},
         (chart_error("secrets.csi.clientId", "required when secrets.provider is csi"),),
     ),
     Bad(
         "csi-without-objects",
-        {**CSI, "secrets.csi.objects": []},
+        {**CSI_MINIMUM, "secrets.csi.objects": []},
         (chart_error("secrets.csi.objects", "at least one Key Vault object"),),
     ),
     Bad(
         "csi-with-native-data",
-        {**CSI, "secrets.native.data": {"k": "v"}},
+        {**CSI_MINIMUM, "secrets.native.data": {"k": "v"}},
         (chart_error("secrets.native", "must be empty when secrets.provider is csi"),),
     ),
     Bad(
         "csi-env-without-sync",
-        {**CSI, "secrets.env": {"API_KEY": "OpenAIKey"}},
+        {**CSI_MINIMUM, "secrets.env": {"API_KEY": "OpenAIKey"}},
         (chart_error("secrets.env", "needs secrets.csi.syncSecret.enabled=true"),),
     ),
     Bad(
         "csi-env-unknown-object",
-        {**CSI, "secrets.csi.syncSecret.enabled": True, "secrets.env": {"API_KEY": "nope"}},
+        {**CSI_MINIMUM, "secrets.csi.syncSecret.enabled": True, "secrets.env": {"API_KEY": "nope"}},
         (chart_error("secrets.env.API_KEY", r'key "nope" is not a Key Vault object; allowed: .*OpenAIKey'),),
     ),
     Bad(
@@ -115,7 +112,7 @@ CATALOG: list[Bad] = [
     Bad(
         "agic-with-keyVaultUri",
         {
-            **INGRESS,
+            **INGRESS_MINIMUM,
             "ingress.controller": "agic",
             "ingress.tls.enabled": True,
             "ingress.tls.keyVaultUri": "https://roo-kv.vault.azure.net/certificates/vision",
@@ -124,23 +121,23 @@ CATALOG: list[Bad] = [
     ),
     Bad(
         "nginx-tls-without-source",
-        {**INGRESS, "ingress.tls.enabled": True},
+        {**INGRESS_MINIMUM, "ingress.tls.enabled": True},
         (chart_error("ingress.tls", "TLS needs ingress.tls.secretName or ingress.tls.keyVaultUri"),),
     ),
     Bad(
         "agic-tls-without-source",
-        {**INGRESS, "ingress.controller": "agic", "ingress.tls.enabled": True},
+        {**INGRESS_MINIMUM, "ingress.controller": "agic", "ingress.tls.enabled": True},
         (chart_error("ingress.tls", "TLS needs ingress.tls.secretName or ingress.tls.appGatewayCertificate"),),
     ),
     Bad(
         "nginx-with-appGatewayCertificate",
-        {**INGRESS, "ingress.tls.enabled": True, "ingress.tls.appGatewayCertificate": "c"},
+        {**INGRESS_MINIMUM, "ingress.tls.enabled": True, "ingress.tls.appGatewayCertificate": "c"},
         (chart_error("ingress.tls.appGatewayCertificate", "only with ingress.controller=agic"),),
     ),
     Bad(
         "keyVaultUri-with-other-secretName",
         {
-            **INGRESS,
+            **INGRESS_MINIMUM,
             "ingress.tls.enabled": True,
             "ingress.tls.keyVaultUri": "https://roo-kv.vault.azure.net/certificates/vision",
             "ingress.tls.secretName": "mine",
@@ -149,12 +146,12 @@ CATALOG: list[Bad] = [
     ),
     Bad(
         "tls-source-without-tls",
-        {**INGRESS, "ingress.tls.keyVaultUri": "https://roo-kv.vault.azure.net/certificates/vision"},
+        {**INGRESS_MINIMUM, "ingress.tls.keyVaultUri": "https://roo-kv.vault.azure.net/certificates/vision"},
         (chart_error("ingress.tls.enabled", "must be true"),),
     ),
     Bad(
         "agic-networkPolicy-without-cidr",
-        {**INGRESS, "ingress.controller": "agic", "networkPolicy.enabled": True},
+        {**INGRESS_MINIMUM, "ingress.controller": "agic", "networkPolicy.enabled": True},
         (
             chart_error(
                 "networkPolicy.appGatewaySubnetCIDR", "required with networkPolicy.enabled and ingress.controller=agic"
@@ -205,7 +202,7 @@ CATALOG: list[Bad] = [
     # --- AKS facts: Azure limits that render fine but fail on the cluster (_validate-ingress, -scaling, -metrics) ---
     Bad(
         "nginx-timeout-beyond-lb-idle",
-        {**INGRESS, "ingress.nginx.timeoutSeconds": 600},
+        {**INGRESS_MINIMUM, "ingress.nginx.timeoutSeconds": 600},
         (
             chart_error(
                 "ingress.nginx.timeoutSeconds", r"allowed: at most 240, or raise the load balancer's idle timeout"
@@ -214,7 +211,7 @@ CATALOG: list[Bad] = [
     ),
     Bad(
         "nginx-timeout-beyond-stated-lb-idle",
-        {**INGRESS, "ingress.nginx.timeoutSeconds": 1200, "ingress.nginx.loadBalancerIdleTimeoutMinutes": 10},
+        {**INGRESS_MINIMUM, "ingress.nginx.timeoutSeconds": 1200, "ingress.nginx.loadBalancerIdleTimeoutMinutes": 10},
         (
             chart_error(
                 "ingress.nginx.timeoutSeconds", r"\(ingress.nginx.loadBalancerIdleTimeoutMinutes: 10 min\).*at most 600"
@@ -223,17 +220,17 @@ CATALOG: list[Bad] = [
     ),
     Bad(
         "lb-idle-timeout-above-azure-max",
-        {**INGRESS, "ingress.nginx.loadBalancerIdleTimeoutMinutes": 31},
+        {**INGRESS_MINIMUM, "ingress.nginx.loadBalancerIdleTimeoutMinutes": 31},
         (schema_error("ingress.nginx.loadBalancerIdleTimeoutMinutes", maximum(30)),),
     ),
     Bad(
         "lb-idle-timeout-below-azure-min",
-        {**INGRESS, "ingress.nginx.loadBalancerIdleTimeoutMinutes": 3},
+        {**INGRESS_MINIMUM, "ingress.nginx.loadBalancerIdleTimeoutMinutes": 3},
         (schema_error("ingress.nginx.loadBalancerIdleTimeoutMinutes", minimum(4)),),
     ),
     Bad(
         "agic-waf-on-standard-v2",
-        {**INGRESS, "ingress.controller": "agic", "ingress.agic.wafPolicyId": WAF_POLICY},
+        {**INGRESS_MINIMUM, "ingress.controller": "agic", "ingress.agic.wafPolicyId": WAF_POLICY_ID},
         (
             chart_error(
                 "ingress.agic.wafPolicyId",
@@ -243,13 +240,13 @@ CATALOG: list[Bad] = [
     ),
     Bad(
         "agic-gatewaySku-unknown",
-        {**INGRESS, "ingress.controller": "agic", "ingress.agic.gatewaySku": "WAF_v1"},
+        {**INGRESS_MINIMUM, "ingress.controller": "agic", "ingress.agic.gatewaySku": "WAF_v1"},
         (schema_error("ingress.agic.gatewaySku", one_of("Standard_v2", "WAF_v2")),),
     ),
     Bad(
         "agic-tls-secret-and-gateway-certificate",
         {
-            **INGRESS,
+            **INGRESS_MINIMUM,
             "ingress.controller": "agic",
             "ingress.tls.enabled": True,
             "ingress.tls.secretName": "vision-tls",
@@ -339,7 +336,7 @@ def test_bad_input_fails_with_message(expect_render_error: ExpectRenderErrorFunc
 def test_all_problems_reported_at_once(expect_render_error: ExpectRenderErrorFunc) -> None:
     """_validate.tpl collects every problem before failing, so one run shows them all."""
     expect_render_error(
-        {**CSI, "secrets.csi.keyvaultName": "", "secrets.csi.tenantId": "", "ingress.enabled": True},
+        {**CSI_MINIMUM, "secrets.csi.keyvaultName": "", "secrets.csi.tenantId": "", "ingress.enabled": True},
         match=[
             chart_error("secrets.csi.keyvaultName", "required"),
             chart_error("secrets.csi.tenantId", "required"),
