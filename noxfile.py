@@ -130,6 +130,9 @@ def _cluster(session: nox.Session) -> tuple[str, bool]:
     was_up = session.run(*CLUSTER_SH, "kubeconfig", external=True, silent=True, success_codes=[0, 1])
     created = not str(was_up or "").strip().endswith("kubeconfig.yaml")
     if created:
+        # A run killed before its teardown leaves this checkout's real node behind (processes, cgroups); `down` is
+        # idempotent and takes it apart, so the snapshot records the host rather than those leftovers.
+        session.run(*CLUSTER_SH, "down", external=True, silent=True)
         session.run("python", HOST_STATE_PY, "snapshot", str(HOST_STATE), external=True)
     try:
         session.run(*CLUSTER_SH, "up", external=True)
