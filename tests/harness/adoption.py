@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from harness.errors import HarnessError
+from harness.paths import REPO_ROOT
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
 README = REPO_ROOT / "charts" / "ai-inference" / "README.md"
 MANIFESTS = REPO_ROOT / "docs" / "roo-vision" / "manifests"
 STEPS = ("check", "helm3", "helm4", "after", "rollback")
@@ -59,7 +63,9 @@ def readme_blocks(text: str | None = None) -> dict[str, list[str]]:
     source = README.read_text() if text is None else text
     blocks: dict[str, list[str]] = {}
     for step, body in _BLOCK.findall(source):
-        assert step not in blocks, f"two README blocks marked adopt:{step}"
+        if step in blocks:
+            msg = f"two README blocks marked adopt:{step}"
+            raise HarnessError(msg)
         blocks[step] = [line.strip() for line in body.splitlines() if line.strip() and not line.startswith("#")]
     return blocks
 
@@ -68,7 +74,9 @@ def commands(step: str, variant: Variant, namespace: str, blocks: dict[str, list
     """The README's commands of `step` for `variant` in `namespace`. Commands about the kept Secret are left out for a
     variant without one (the README says which variants they are for)."""
     found = readme_blocks() if blocks is None else blocks
-    assert step in found, f"the README has no block marked adopt:{step}"
+    if step not in found:
+        msg = f"the README has no block marked adopt:{step}"
+        raise HarnessError(msg)
     out = []
     for line in found[step]:
         if SECRET in line and not variant.kept_secret:
