@@ -202,7 +202,7 @@ def controllers_part(g: Graph, s: Scene) -> None:
         g.close()
     elif s.gateway_class == "azure-alb-external":
         g.open("alb", "kube-system", K8S, "dashed")
-        g.node("albctl", "ALB Controller\\n(AKS add-on)", shape="component", color=K8S)
+        g.node("albctl", "ALB Controller\n(AKS add-on)", shape="component", color=K8S)
         g.close()
     elif s.gateway_class == "existing":
         refs = s.routes[0]["spec"]["parentRefs"]
