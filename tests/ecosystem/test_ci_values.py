@@ -1,7 +1,7 @@
 """charts/ai-inference/ci/ (ct's scenarios) links to values/ (every tier's scenarios): one source of truth.
 
 That ci/ holds exactly one relative link `<env>-values.yaml -> ../../../values/<env>.yaml` per values file is the
-`ci-links` check of test_generated.py (scripts/sync_ci_values.py --check). Here: the links stay out of the package.
+`ci-links` check of test_generated.py (scripts/generate/ci_links.py --check). Here: the links stay out of the package.
 """
 
 from __future__ import annotations

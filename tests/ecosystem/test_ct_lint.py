@@ -54,7 +54,7 @@ def test_yamllint_config_is_the_repositorys() -> None:
 
 
 def test_there_are_scenarios() -> None:
-    assert scenario_files(), "no ci/*-values.yaml: run python3 scripts/sync_ci_values.py"
+    assert scenario_files(), "no ci/*-values.yaml: run python3 scripts/generate/ci_links.py"
 
 
 @pytest.mark.parametrize("helm", HELMS)

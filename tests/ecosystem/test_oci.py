@@ -1,93 +1,35 @@
 """OCI round trip: helm package, push to a real OCI registry on loopback, pull / show / template it back, compare.
 
-The registry is CNCF distribution (`registry`, built by scripts/install_go_tools.py) with filesystem storage in a
-temp directory, plain HTTP on a free 127.0.0.1 port; it is stopped at the end. Both helm 3 and helm 4. The pulled
-package must be byte-identical to the pushed one and render exactly as the local chart does, for every scenario.
+The registry is CNCF distribution on loopback (harness.registry.local_registry), stopped at the end. Both helm 3 and
+helm 4. The pulled package must be byte-identical to the pushed one and render exactly as the local chart does, for
+every scenario.
 The same commands with `oci://<registry>.azurecr.io/helm` (after `az acr login`) publish to Azure Container Registry.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import socket
-import subprocess
 import tarfile
-import time
-import urllib.error
-import urllib.request
 from typing import TYPE_CHECKING
 
 import pytest
 import yaml
 from harness.cases import file_cases
 from harness.paths import CHART_DIR, chart_meta
+from harness.registry import client_env, local_registry
 from harness.render import Renderer, RenderRequest
-from harness.tools import HELMS, helm_binary, run, tool
+from harness.tools import HELMS, helm_binary, run
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """host:port of a distribution registry serving on loopback for this module."""
-    root = tmp_path_factory.mktemp("registry")
-    port = free_port()
-    config = root / "config.yml"
-    config.write_text(
-        yaml.safe_dump(
-            {
-                "version": 0.1,
-                "log": {"level": "warn"},
-                "storage": {"filesystem": {"rootdirectory": str(root / "data")}, "delete": {"enabled": True}},
-                "http": {"addr": f"127.0.0.1:{port}", "secret": "ecosystem-test-only"},
-            }
-        )
-    )
-    env = {**os.environ, "OTEL_SDK_DISABLED": "true", "OTEL_TRACES_EXPORTER": "none"}
-    log = (root / "registry.log").open("w")
-    proc = subprocess.Popen([tool("registry"), "serve", str(config)], stdout=log, stderr=subprocess.STDOUT, env=env)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/v2/", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError):
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"registry did not start: {(root / 'registry.log').read_text()[-2000:]}")
-            time.sleep(0.2)
-        yield f"127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
-
-
-def helm_env(home: Path) -> dict[str, str]:
-    """A helm with its own config, cache and registry credentials (no login needed: the registry has no auth)."""
-    return {
-        **os.environ,
-        "HELM_CONFIG_HOME": str(home / "config"),
-        "HELM_CACHE_HOME": str(home / "cache"),
-        "HELM_DATA_HOME": str(home / "data"),
-        "HELM_REGISTRY_CONFIG": str(home / "registry.json"),
-    }
+    with local_registry(tmp_path_factory.mktemp("registry")) as host:
+        yield host
 
 
 def sha256(path: Path) -> str:
@@ -109,7 +51,7 @@ def renders_that_differ(helm: Path, chart: Path) -> list[str]:
 
 @pytest.mark.parametrize("helm", HELMS)
 def test_oci_round_trip(helm: str, registry: str, tmp_path: Path) -> None:
-    binary, env = helm_binary(helm), helm_env(tmp_path / "home")
+    binary, env = helm_binary(helm), client_env(tmp_path / "home")
     meta = chart_meta()
     name, version = meta["name"], meta["version"]
     out = tmp_path / "package"

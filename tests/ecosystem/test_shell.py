@@ -17,7 +17,7 @@ SCRIPTS = sorted([*REPO_ROOT.glob("scripts/**/*.sh"), REPO_ROOT / ".ci" / "run"]
 
 
 def test_scripts_found() -> None:
-    assert REPO_ROOT / "scripts" / "kind-cluster.sh" in SCRIPTS
+    assert REPO_ROOT / "scripts" / "cluster" / "kind.sh" in SCRIPTS
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: str(p.relative_to(REPO_ROOT)))
@@ -26,7 +26,7 @@ def test_shell_script_is_clean(script: Path) -> None:
     assert syntax.returncode == 0, syntax.stderr
     shellcheck = shutil.which("shellcheck")
     if shellcheck is None:
-        pytest.fail("shellcheck is not installed: run python3 scripts/install_go_tools.py shellcheck (as root)")
+        pytest.fail("shellcheck is not installed: run python3 scripts/install/go_tools.py shellcheck (as root)")
     lint = run([shellcheck, "--shell=bash", "--severity=style", str(script)], check=False)
     assert lint.returncode == 0, lint.stdout + lint.stderr
 

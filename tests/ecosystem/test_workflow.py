@@ -1,5 +1,5 @@
 """The users' chart-CI workflow (.github/workflows/chart-ci.yaml) cannot run here: actionlint checks it instead,
-with shellcheck on its `run:` scripts when shellcheck is installed (scripts/install_go_tools.py installs it)."""
+with shellcheck on its `run:` scripts when shellcheck is installed (scripts/install/go_tools.py installs it)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def test_actionlint_passes() -> None:
 
 def test_shellcheck_is_used() -> None:
     if shutil.which("shellcheck") is None:
-        pytest.fail("shellcheck is not installed: run python3 scripts/install_go_tools.py shellcheck (as root)")
+        pytest.fail("shellcheck is not installed: run python3 scripts/install/go_tools.py shellcheck (as root)")
 
 
 def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
@@ -54,5 +54,18 @@ def test_workflow_runs_the_tiers() -> None:
     scripts = {name: "\n".join(s.get("run", "") for s in job["steps"]) for name, job in jobs.items()}
     assert "nox -s lint" in scripts["lint"]
     assert "nox -s ecosystem" in scripts["ecosystem"]
-    assert "scripts/kind-cluster.sh up" in scripts["smoke-kind"]
+    assert "scripts/cluster/kind.sh up" in scripts["smoke-kind"]
     assert "nox -s smoke" in scripts["smoke-kind"]
+
+
+def test_release_job_publishes_signed_on_a_release_tag() -> None:
+    """On a tag ai-inference-<version>, after every tier passed: publish.py keyless, with the OIDC token it needs."""
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    push = workflow[True]["push"]  # YAML 1.1 reads the key `on` as true
+    assert push["tags"] == ["ai-inference-*"]
+    job = workflow["jobs"]["release"]
+    assert job["if"] == "startsWith(github.ref, 'refs/tags/ai-inference-')"
+    assert set(job["needs"]) == {"lint", "render", "ecosystem", "smoke-kind"}
+    assert job["permissions"] == {"contents": "read", "id-token": "write"}
+    script = "\n".join(step.get("run", "") for step in job["steps"])
+    assert 'nox -s release -- "oci://$ACR_NAME.azurecr.io/helm" --tag "$GITHUB_REF_NAME" --keyless' in script

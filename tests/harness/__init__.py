@@ -12,4 +12,7 @@ kube_schema    strict offline Kubernetes and CRD schema validation
 values_doc     helm-docs comments of values.yaml, schema lookups
 template_refs  which values the templates read
 pytest_plugin  the fixtures of every tier (`renderer`, `render`, `expect_render_error`, ...) and their types
+conditions     the schema's if/then pairs (the chart's own words for what is allowed)
+wrong_types    the wrong-type pass of the hostile walk
+values_check   `ai-inference-values-check`, the values check teams run in their CI (shipped as a package)
 """

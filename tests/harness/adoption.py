@@ -17,17 +17,16 @@ import yaml
 
 from harness.errors import HarnessError
 from harness.paths import REPO_ROOT
+from harness.readme import marked_blocks
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-README = REPO_ROOT / "charts" / "ai-inference" / "README.md"
 MANIFESTS = REPO_ROOT / "docs" / "roo-vision" / "manifests"
 STEPS = ("check", "helm3", "helm4", "after", "rollback")
 README_NAMESPACE = "roo"
 RELEASE = "roo-vision"
 SECRET = "roo-secrets"  # noqa: S105 - the kept Secret's name
-_BLOCK = re.compile(r"<!-- adopt:(\w+) -->\n```bash\n(.*?)```", re.DOTALL)
 # `-n roo` and `namespace roo`, not the `roo` of `roo-vision`
 _NAMESPACE = re.compile(rf"(?<=-n ){README_NAMESPACE}\b(?!-)|(?<=namespace ){README_NAMESPACE}\b(?!-)")
 
@@ -59,15 +58,8 @@ VARIANTS = (
 
 
 def readme_blocks(text: str | None = None) -> dict[str, list[str]]:
-    """Step -> its commands (comment and blank lines dropped), from the README's marked blocks."""
-    source = README.read_text() if text is None else text
-    blocks: dict[str, list[str]] = {}
-    for step, body in _BLOCK.findall(source):
-        if step in blocks:
-            msg = f"two README blocks marked adopt:{step}"
-            raise HarnessError(msg)
-        blocks[step] = [line.strip() for line in body.splitlines() if line.strip() and not line.startswith("#")]
-    return blocks
+    """Step -> its commands (comment and blank lines dropped), from the README's blocks marked `adopt:<step>`."""
+    return marked_blocks("adopt", text)
 
 
 def commands(step: str, variant: Variant, namespace: str, blocks: dict[str, list[str]] | None = None) -> list[str]:

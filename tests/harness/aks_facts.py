@@ -103,6 +103,18 @@ def rule_covers_port(rule: Obj, ports: set[str | int]) -> bool:
     return not listed or any(p.get("port") in ports or "port" not in p for p in listed)
 
 
+def scraped_pod_labels(manifest: Manifest, monitor: Obj) -> list[dict[str, str]]:
+    """Pod template labels of the workloads behind the Services the ServiceMonitor selects."""
+    selector = (monitor["spec"].get("selector") or {}).get("matchLabels") or {}
+    services = [s for s in manifest.by_kind("Service") if selects(selector, s["metadata"].get("labels") or {})]
+    return [
+        dict(pod.meta.get("labels") or {})
+        for pod in manifest.pod_templates()
+        if pod.owner["kind"] != "Pod"
+        and any(selects(s["spec"].get("selector") or {}, pod.meta.get("labels") or {}) for s in services)
+    ]
+
+
 def scrape_ports(manifest: Manifest, monitor: Obj) -> set[str | int]:
     """Names and numbers of the pod ports the ServiceMonitor's endpoints reach (through the selected Services)."""
     selector = (monitor["spec"].get("selector") or {}).get("matchLabels") or {}
@@ -178,8 +190,11 @@ def networkpolicy_admits_scraper(manifest: Manifest) -> Iterator[str]:
     Prometheus's collector for azmonitoring.coreos.com, the `networkPolicy.metricsFrom` peers otherwise."""
     for monitor in manifest.by_kind("ServiceMonitor"):
         ports = scrape_ports(manifest, monitor)
+        scraped = scraped_pod_labels(manifest, monitor)
         for policy in manifest.by_kind("NetworkPolicy"):
             spec = policy["spec"]
+            if not any(selects((spec.get("podSelector") or {}).get("matchLabels") or {}, pod) for pod in scraped):
+                continue  # a policy of pods the ServiceMonitor does not scrape (the endpoint picker's)
             if str(monitor["apiVersion"]).startswith(MANAGED_PROMETHEUS_GROUP + "/"):
                 if not admits_scraper(policy, ports, MANAGED_PROMETHEUS_SCRAPER):
                     yield f"{ref(policy)}: does not admit Azure Managed Prometheus (kube-system, rsName: ama-metrics)"

@@ -64,6 +64,8 @@ LISTENER_TLS: dict[str, Any] = {
     "gateway.tls.serviceAccount": "tls-reader",
 }
 CANARY_MINIMUM: dict[str, Any] = {**ROUTE_MINIMUM, "canary.enabled": True, "canary.image.tag": "v3.5.0"}
+# The route to an InferencePool with the chart's endpoint picker, on a self-managed Istio.
+INFERENCE_POOL: dict[str, Any] = {**ROUTE_MINIMUM, "gateway.className": "istio", "inferencePool.enabled": True}
 KEDA_MINIMUM: dict[str, Any] = {
     "keda.enabled": True,
     "keda.prometheus.serverAddress": "http://prometheus.monitoring:9090",
@@ -71,6 +73,38 @@ KEDA_MINIMUM: dict[str, Any] = {
 }
 # A fake Azure Monitor workspace query endpoint (for keda.prometheus.serverAddress with Managed Prometheus).
 AZURE_MONITOR_WORKSPACE = "https://roo-amw.westeurope.prometheus.monitor.azure.com"
+# Each `securityExceptions` name with values that use what it relaxes (the render tier holds the render to every other
+# rule; the ecosystem tier checks that the scanners see it). `relaxed(name)` adds the name itself.
+RELAXATIONS: dict[str, dict[str, Any]] = {
+    "runAsRoot": {"podSecurityContext": {"runAsUser": 0, "runAsNonRoot": False}, "securityContext.runAsNonRoot": False},
+    "privilegeEscalation": {"securityContext.allowPrivilegeEscalation": True},
+    "baselineCapabilities": {"securityContext.capabilities": {"add": ["CHOWN"], "drop": []}},
+    "writableRootFilesystem": {"securityContext.readOnlyRootFilesystem": False},
+    "serviceAccountToken": {"serviceAccount.automountToken": True},
+    "publicLoadBalancer": {"service.type": "LoadBalancer"},
+    "openNetworkPeers": {"networkPolicy.enabled": True, "networkPolicy.extraFrom": [{"namespaceSelector": {}}]},
+    "clusterScopedObjects": {
+        "extraObjects": [
+            {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "r"}}
+        ]
+    },
+    "hookObjects": {
+        "extraObjects": [
+            {
+                "apiVersion": "v1",
+                "kind": "ConfigMap",
+                "metadata": {"name": "h", "annotations": {"helm.sh/hook": "pre-install"}},
+            }
+        ]
+    },
+}
+
+
+def relaxed(name: str) -> dict[str, Any]:
+    """The values of RELAXATIONS[name] with `securityExceptions: [name]`."""
+    return {**RELAXATIONS[name], "securityExceptions": [name]}
+
+
 # Each provider as the switch matrix sets it; `secrets.env` is included so the env wiring is exercised in both modes.
 PROVIDER_OVERRIDES: dict[str, dict[str, Any]] = {
     "native": {

@@ -86,6 +86,13 @@ def bad_name(path: str, name: str) -> str:
 NOT = r"(?:Must not validate the schema|'not' failed)"
 
 
+def allowed(text: str) -> str:
+    """The chart's own words for a value of the wrong form: values.schema.json names what is allowed in the one
+    `enum` value of an `if`/`then`, which Helm 3 prints as `must be one of the following: "<text>..."` and Helm 3.19
+    and 4 as `value must be '<text>...'`. `text` is the start of that description."""
+    return rf"(?:must be one of the following: \"|value must be '){re.escape(text)}"
+
+
 def chart_error(path: str, allowed: str) -> str:
     """A `_validate.tpl` message: the key path first, then (on the same line) what is allowed."""
     return rf"ai-inference: {re.escape(path)}\b.*{allowed}"

@@ -15,6 +15,7 @@ import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from harness.conditions import candidates
 from harness.render import deep_merge
 from harness.schema_walk import (
     ITEM,
@@ -200,6 +201,12 @@ class Generator:
             # helm drops an empty map for a key that has no default: keep one other property so it stays
             other = [p for p in (node_at(self.schema, path[:-1]) or {}).get("properties", {}) if p != path[-1]]
             parent.update({name: self.valid((*path[:-1], name)) for name in other[:1]})
+        # a sample object next to the target must not meet its own `if` (an EnvVar's value beside a valueFrom)
+        node = node_at(self.schema, path[:-1]) or {}
+        together = set(node.get("if", {}).get("required", []))
+        if isinstance(parent, dict) and value is not DELETE and path[-1] in together:
+            for name in together - {path[-1], *node.get("required", [])}:
+                parent.pop(name, None)
         return root
 
     def _set(self, obj: Any, path: Path_, concrete: Path_, depth: int, value: Any, *, in_item: bool) -> None:  # noqa: ANN401, PLR0912 - one branch per container kind
@@ -239,7 +246,7 @@ class Generator:
         """Violating inputs for one constraint (several distinct strings for a pattern). Inputs that break only
         this constraint come first; one that also breaks a sibling at the same path (a wrong type that is also
         outside the enum) is the fallback, since the wording of each keyword is checked separately."""
-        keep = PATTERN_NEGATIVES if constraint.keyword == "pattern" else 1
+        keep = PATTERN_NEGATIVES if constraint.keyword in {"pattern", "then"} else 1
         exact: list[Negative] = []
         coupled: list[Negative] = []
         for path, value, name in self._candidates(constraint):
@@ -274,11 +281,12 @@ class Generator:
             if kinds != {combinator} or not _branch_fails(self.schema, constraint, _lookup(merged, subject)):
                 return None
             return Negative(constraint.id, overlay, subject, combinator), len(errors) == 1
-        # propertyNames reports the failing keyword of its sub-schema (pattern)
-        named = constraint.detail if constraint.keyword == "propertyNames" else constraint.keyword
+        # propertyNames reports the failing keyword of its sub-schema (pattern), `then` the keyword inside it (enum)
+        named = constraint.detail if constraint.keyword in {"propertyNames", "then"} else constraint.keyword
         if named not in kinds:
             return None
         keyword = "propertyNames:maxLength" if constraint.detail == "maxLength" else constraint.keyword
+        keyword = constraint.detail if constraint.keyword == "then" else keyword
         return Negative(constraint.id, overlay, subject, keyword, name), len(errors) == 1
 
     def _candidates(self, c: Constraint) -> Iterator[tuple[Path_, Any, str]]:  # noqa: PLR0912 - one per keyword
@@ -314,6 +322,10 @@ class Generator:
             count = arg - 1 if kw == "minProperties" else arg + 1
             props = {n: sample[n] if n in sample else self.valid((*c.path, n)) for n in names[:count]}
             yield c.path, props, ""
+        elif kw == "then":
+            samples, strings = self.samples.get(c.path, []), self._strings(c.path, node)
+            valid = lambda name: self.valid(c.path if name is None else (*c.path, name))  # noqa: E731
+            yield from ((c.path, value, "") for value in candidates(node.get("if", {}), samples, valid, strings))
         elif kw == "not":
             literal = str(arg.get("pattern", "")).strip("^$")
             samples = [s for s in self.samples.get(c.path, []) if isinstance(s, str) and s] or ["a"]

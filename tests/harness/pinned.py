@@ -1,6 +1,6 @@
 """Files the harness writes from the chart and later compares against: the golden manifests (tests/goldens) and the
-pinned negative inputs (tests/negatives.json). scripts/generate.py writes both through the functions here, and the
-render tier reads them through the same paths and requests, so the writer and the checks cannot disagree.
+pinned negative inputs (tests/negatives.json). scripts/generate/generate.py writes both through the functions here, and
+the render tier reads them through the same paths and requests, so the writer and the checks cannot disagree.
 """
 
 from __future__ import annotations

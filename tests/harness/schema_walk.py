@@ -3,7 +3,8 @@
 A constraint is one keyword at one values path (`image.tag pattern`, `gpu.tolerations.[].operator enum`,
 `config.* type`). Paths use `[]` for "an item of this list" and `*` for "a key of this free-form map"; branches of
 `anyOf`/`oneOf` are constraints of their own (`service.targetPort oneOf/1 maxLength`), reported by helm as the
-combinator failing at that path. tests/harness/negatives.py generates a violating input for each.
+combinator failing at that path; an `if`/`then` pair is one (`image.tag then:enum`, harness.conditions).
+tests/harness/negatives.py generates a violating input for each.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 import jsonschema
 from jsonschema import validators
 
+from harness.conditions import then_keyword
+
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
@@ -25,36 +28,14 @@ KEY = "*"
 
 # Keywords that state no constraint (annotations, structure handled by the walk itself).
 ANNOTATIONS = frozenset(
-    {"$schema", "$id", "$ref", "$comment", "title", "description", "default", "examples", "definitions"}
+    {"$schema", "$id", "$ref", "$comment", "title", "description", "default", "examples", "definitions", "if"}
 )
 # Keywords the walk descends into rather than violating directly.
 STRUCTURE = frozenset({"properties", "patternProperties", "items", "allOf"})
 # Keywords a negative input can be generated for (tests/harness/negatives.py); any other keyword fails the walk.
-CHECKED = frozenset(
-    {
-        "type",
-        "enum",
-        "const",
-        "pattern",
-        "minLength",
-        "maxLength",
-        "minimum",
-        "maximum",
-        "exclusiveMinimum",
-        "exclusiveMaximum",
-        "minItems",
-        "maxItems",
-        "uniqueItems",
-        "minProperties",
-        "maxProperties",
-        "required",
-        "additionalProperties",
-        "propertyNames",
-        "not",
-        "anyOf",
-        "oneOf",
-    }
-)
+_CHECKED = """type enum const pattern minLength maxLength minimum maximum exclusiveMinimum exclusiveMaximum minItems
+maxItems uniqueItems minProperties maxProperties required additionalProperties propertyNames not anyOf oneOf then"""
+CHECKED = frozenset(_CHECKED.split())
 
 
 @functools.cache  # validation asks for the same few patterns hundreds of thousands of times
@@ -264,6 +245,9 @@ def _walk_keyword(
         for index, sub in enumerate(argument):
             where = f"{at}/{index}"
             _walk(root, sub, path, where, branch=f"{keyword}/{index}", combinator=node, found=found, origin=path)
+    elif keyword == "then":  # detail: the keyword inside that refuses (its enum)
+        detail = then_keyword(argument, ANNOTATIONS)
+        found.append(Constraint(path, keyword, at, branch, detail, node, combinator, origin))
     elif keyword == "propertyNames":
         names = sorted(k for k in argument if k not in ANNOTATIONS)
         found.extend(Constraint(path, keyword, f"{at}/{sub}", branch, sub, node, combinator, origin) for sub in names)

@@ -72,7 +72,8 @@ def run(
     return proc
 
 
-def run_script(name: str, *args: str | Path) -> subprocess.CompletedProcess[str]:
-    """Run `scripts/<name>.py` with this Python (which has the harness installed); the caller checks the exit code.
-    Drift checks run the generator itself with `--check`, so the check and the generator cannot disagree."""
-    return run([sys.executable, REPO_ROOT / "scripts" / f"{name}.py", *args], cwd=REPO_ROOT, check=False)
+def run_script(script: str, *args: str | Path) -> subprocess.CompletedProcess[str]:
+    """Run `scripts/<script>` (e.g. "generate/generate.py") with this Python (which has the harness installed); the
+    caller checks the exit code. Drift checks run the generator itself with `--check`, so the check and the generator
+    cannot disagree."""
+    return run([sys.executable, REPO_ROOT / "scripts" / script, *args], cwd=REPO_ROOT, check=False)

@@ -7,6 +7,7 @@ from harness.cases import CSI_MINIMUM, INGRESS_MINIMUM, WAF_POLICY_ID
 from harness.helm_messages import (
     PATTERN,
     Bad,
+    allowed,
     chart_error,
     extra,
     schema_error,
@@ -85,7 +86,7 @@ GUARD_CATALOG: list[Bad] = [
     Bad(
         "ip-address-as-host",
         {**INGRESS_MINIMUM, "ingress.hosts": ["10.0.0.1"]},
-        (schema_error("ingress.hosts.0", PATTERN),),
+        (schema_error("ingress.hosts.0", allowed("a lowercase host name")),),
     ),
     Bad(
         "pdb-percent-over-100",
@@ -150,7 +151,7 @@ GUARD_CATALOG: list[Bad] = [
     Bad(
         "path-with-newline",
         {"probes.readyPath": "/health\nscheme: HTTPS"},
-        (schema_error("probes.readyPath", PATTERN),),
+        (schema_error("probes.readyPath", allowed("an absolute URL path")),),
     ),
     # --- the Service port's name (service.portName; empty keeps an adopted Service's unnamed port) ---
     Bad(

@@ -8,6 +8,7 @@ from harness.helm_messages import (
     NOT,
     PATTERN,
     Bad,
+    allowed,
     chart_error,
     extra,
     minimum,
@@ -200,7 +201,7 @@ PRESET_CATALOG: list[Bad] = [
     Bad(
         "extraVolumeMounts-relative-path",
         {"extraVolumeMounts": [{"name": "tmp", "mountPath": "weights"}]},
-        (schema_error("extraVolumeMounts.0.mountPath", PATTERN),),
+        (schema_error("extraVolumeMounts.0.mountPath", allowed("an absolute directory path")),),
     ),
     Bad(
         "initContainers-without-name",
@@ -210,7 +211,7 @@ PRESET_CATALOG: list[Bad] = [
     Bad(
         "initContainers-latest-image",
         {"initContainers": [{"name": "fetch", "image": "busybox:latest"}]},
-        (schema_error("initContainers.0.image", NOT),),
+        (schema_error("initContainers.0.image", allowed("an image reference with a fixed tag")),),
     ),
     Bad(
         "initContainers-without-resources",

@@ -17,9 +17,9 @@ from harness.cases import (
     WAF_POLICY_ID,
 )
 from harness.helm_messages import (
-    NOT,
     PATTERN,
     Bad,
+    allowed,
     chart_error,
     extra,
     maximum,
@@ -86,7 +86,7 @@ ROUTING_CATALOG: list[Bad] = [
     Bad(
         "httpRoute-hostname-with-scheme",
         {**ROUTE_MINIMUM, "httpRoute.hostnames": ["https://vision.example.com"]},
-        (schema_error("httpRoute.hostnames.0", PATTERN),),
+        (schema_error("httpRoute.hostnames.0", allowed("a lowercase host name")),),
     ),
     Bad(
         "grpc-port-not-a-service-port",
@@ -300,7 +300,9 @@ ROUTING_CATALOG: list[Bad] = [
         (chart_error("canary.image", "stable image and arguments"),),
     ),
     Bad(
-        "canary-tag-latest", {**CANARY_MINIMUM, "canary.image.tag": "latest"}, (schema_error("canary.image.tag", NOT),)
+        "canary-tag-latest",
+        {**CANARY_MINIMUM, "canary.image.tag": "latest"},
+        (schema_error("canary.image.tag", allowed("a fixed tag")),),
     ),
     Bad(
         "canary-digest-malformed",

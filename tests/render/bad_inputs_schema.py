@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from harness.cases import CSI_MINIMUM, INGRESS_MINIMUM
 from harness.helm_messages import (
-    NOT,
     PATTERN,
     Bad,
+    allowed,
     bad_name,
     extra,
     maximum,
@@ -100,19 +100,31 @@ SCHEMA_CATALOG: list[Bad] = [
     # --- patterns ---
     Bad("digest-malformed", {"image.digest": "sha256:abc123"}, (schema_error("image.digest", PATTERN),)),
     Bad("digest-without-algorithm", {"image.digest": "a" * 64}, (schema_error("image.digest", PATTERN),)),
-    Bad("image.tag-latest", {"image.tag": "latest"}, (schema_error("image.tag", NOT),)),
-    Bad("gpu.imageTag-latest", {"gpu.enabled": True, "gpu.imageTag": "latest"}, (schema_error("gpu.imageTag", NOT),)),
-    Bad("helmTest.image-latest", {"helmTest.image.tag": "latest"}, (schema_error("helmTest.image.tag", NOT),)),
-    Bad("helmTest.image-untagged", {"helmTest.image.tag": ""}, (schema_error("helmTest.image.tag", PATTERN),)),
+    Bad("image.tag-latest", {"image.tag": "latest"}, (schema_error("image.tag", allowed("a fixed tag")),)),
+    Bad(
+        "gpu.imageTag-latest",
+        {"gpu.enabled": True, "gpu.imageTag": "latest"},
+        (schema_error("gpu.imageTag", allowed("a fixed tag")),),
+    ),
+    Bad(
+        "helmTest.image-latest",
+        {"helmTest.image.tag": "latest"},
+        (schema_error("helmTest.image.tag", allowed("a fixed tag")),),
+    ),
+    Bad(
+        "helmTest.image-untagged",
+        {"helmTest.image.tag": ""},
+        (schema_error("helmTest.image.tag", allowed("a fixed tag")),),
+    ),
     Bad(
         "tenantId-not-guid",
         {**CSI_MINIMUM, "secrets.csi.tenantId": "contoso.onmicrosoft.com"},
-        (schema_error("secrets.csi.tenantId", PATTERN),),
+        (schema_error("secrets.csi.tenantId", allowed("a GUID such as")),),
     ),
     Bad(
         "clientId-not-guid",
         {**CSI_MINIMUM, "secrets.csi.clientId": "my-identity"},
-        (schema_error("secrets.csi.clientId", PATTERN),),
+        (schema_error("secrets.csi.clientId", allowed("a GUID such as")),),
     ),
     Bad(
         "keyvaultName-too-long",
@@ -142,5 +154,9 @@ SCHEMA_CATALOG: list[Bad] = [
         {**INGRESS_MINIMUM, "ingress.tls.enabled": True, "ingress.tls.keyVaultUri": "https://example.com/cert"},
         (schema_error("ingress.tls.keyVaultUri", PATTERN),),
     ),
-    Bad("quantity-malformed", {"resources.limits.memory": "2 GB"}, (schema_error("resources.limits.memory", PATTERN),)),
+    Bad(
+        "quantity-malformed",
+        {"resources.limits.memory": "2 GB"},
+        (schema_error("resources.limits.memory", allowed("a non-negative Kubernetes quantity")),),
+    ),
 ]

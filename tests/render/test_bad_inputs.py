@@ -3,9 +3,13 @@
 `CATALOG` (a list of `Bad`: id, overrides, the regexes helm's stderr must match, and `missing` for a validation the
 chart lacks) is the schema part (bad_inputs_schema.py: types, unknown keys, bounds, enums, patterns), the chart's own
 checks below (combinations, Service, AKS facts), the presets part (bad_inputs_presets.py), the routing part
-(bad_inputs_routing.py: Gateway API, canary, KEDA) and the input guards (bad_inputs_guards.py). The expected
-messages are regexes built by harness.helm_messages: one for Helm 3's and Helm 4's schema wording (which also differ
-between helm releases), one for the chart's own `ai-inference: <key path>: <what is wrong>; <what is allowed>` lines.
+(bad_inputs_routing.py: Gateway API, canary, KEDA), the InferencePool part (bad_inputs_inference.py), the input guards
+(bad_inputs_guards.py), the security and exposure parts (bad_inputs_security.py: Pod Security and the Safeguards
+on every container, tokens; bad_inputs_exposure.py: reserved metadata, extraObjects, load balancers, NetworkPolicy
+peers, integer bounds) and the hazards (bad_inputs_hazards.py: values that rendered silently and failed in the
+cluster, their warnings). The expected messages are regexes built by harness.helm_messages: one for Helm 3's and
+Helm 4's schema wording (which also differ between helm releases), one for the chart's own
+`ai-inference: <key path>: <what is wrong>; <what is allowed>` lines.
 """
 
 from __future__ import annotations
@@ -26,10 +30,14 @@ from harness.helm_messages import (
 )
 from harness.render import RenderRequest
 
+from .bad_inputs_exposure import EXPOSURE_CATALOG
 from .bad_inputs_guards import GUARD_CATALOG
+from .bad_inputs_hazards import HAZARD_CATALOG
+from .bad_inputs_inference import INFERENCE_CATALOG
 from .bad_inputs_presets import PRESET_CATALOG
 from .bad_inputs_routing import ROUTING_CATALOG
 from .bad_inputs_schema import SCHEMA_CATALOG
+from .bad_inputs_security import SECURITY_CATALOG
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -306,7 +314,11 @@ CATALOG: list[Bad] = [
     ),
     *PRESET_CATALOG,
     *ROUTING_CATALOG,
+    *INFERENCE_CATALOG,
     *GUARD_CATALOG,
+    *SECURITY_CATALOG,
+    *EXPOSURE_CATALOG,
+    *HAZARD_CATALOG,
 ]
 
 

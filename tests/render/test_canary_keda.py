@@ -185,6 +185,7 @@ def test_azure_managed_prometheus_with_workload_identity(render: RenderFunc) -> 
             "keda.prometheus.serverAddress": AMW,
             "keda.prometheus.azureWorkloadIdentity": True,
             "keda.prometheus.identityId": identity,
+            "serviceMonitor.apiVersion": "azmonitoring.coreos.com/v1",
         }
     )
     auth = m.get("TriggerAuthentication")

@@ -55,7 +55,7 @@ def test_gpu_on(render: RenderFunc) -> None:
     assert "nodeAffinity" not in (pod(m).get("affinity") or {}), "GPU pods must not avoid GPU nodes"
     shm = volume(m, emptyDir=None, name=mount(m, SHM)["name"])  # type: ignore[index]
     assert shm is not None
-    assert shm["emptyDir"] == {"medium": "Memory", "sizeLimit": "8Gi"}
+    assert shm["emptyDir"] == {"medium": "Memory", "sizeLimit": "1Gi"}
 
 
 def test_gpu_off(render: RenderFunc) -> None:

@@ -272,8 +272,8 @@ def test_route_kinds_validate_strictly(render: RenderFunc, kind: str) -> None:
     ("overrides", "message"),
     [
         (
-            {"gateway.className": "istio"},
-            'gateway.className: "istio" is not supported; allowed: approuting-istio, azure-alb-external',
+            {"gateway.className": "nginx"},
+            'gateway.className: "nginx" is not supported; allowed: approuting-istio, azure-alb-external, istio',
         ),
         (
             {"keda.enabled": True, "keda.server": "ollama", "keda.prometheus.serverAddress": "http://p:9090"},

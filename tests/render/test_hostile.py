@@ -27,10 +27,12 @@ from harness.hostile import (
     payload,
     with_leaves,
 )
-from harness.render import CHART_DIR, RenderError, RenderRequest
+from harness.render import CHART_DIR, RenderError, RenderRequest, set_path
 from harness.schema_walk import node_at
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from harness.cases import Case
     from harness.render import Manifest, Renderer
 
@@ -290,19 +292,39 @@ def _nullable(values: dict[str, Any], path: tuple[str, ...] = ()) -> dict[str, A
     return out
 
 
+def _null_paths(nulls: dict[str, Any], path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    for key, value in nulls.items():
+        yield from _null_paths(value, (*path, key)) if isinstance(value, dict) else [(*path, key)]
+
+
+def _refused_naming(stderr: str, path: tuple[str, ...]) -> bool:
+    """A chart check refuses the null naming its key (or a key below it: an empty `drop` list is `...drop`)."""
+    return bool(re.search(rf"ai-inference: {re.escape('.'.join(path))}[.\[: ]", stderr))
+
+
 @pytest.mark.parametrize("case", [all_cases()[0], *file_cases()], ids=lambda case: case.id)
 def test_maps_and_lists_may_be_null(renderer: Renderer, case: Case) -> None:
-    """`key:` with nothing after it (null) is an empty map or list: it renders, or a check names that key."""
+    """`key:` with nothing after it (null) is an empty map or list: it renders, or a check names that key (an empty
+    list or map a guarantee needs, such as `securityContext.capabilities.drop` or `resources.requests`: with those
+    left out, the rest is tried again) or the setting that needs it, never a crash."""
     base = case.request()
-    nulls = _nullable(base.merged_values())
-    overrides = json.dumps({**base.overrides, **nulls}, sort_keys=True)
-    try:
-        result: Manifest | RenderError = renderer.render(
-            RenderRequest(values_files=base.values_files, overrides_json=overrides)
-        )
-    except RenderError as error:
-        result = error
-    if isinstance(result, RenderError):  # refused by the chart's checks (an empty list a setting needs), not a crash
-        assert re.search(r"^Error: execution error at \(ai-inference/templates/deployment.yaml", result.stderr, re.M)
-        assert "ai-inference: " in result.stderr, result.stderr
-        assert not re.search(r"wrong type|nil pointer|error calling (?!include)", result.stderr), result.stderr
+    paths = list(_null_paths(_nullable(base.merged_values())))
+    for _ in range(4):
+        nulls: dict[str, Any] = {}
+        for path in paths:
+            set_path(nulls, ".".join(part.replace(".", "\\.") for part in path), None)
+        overrides = json.dumps({**base.overrides, **nulls}, sort_keys=True)
+        try:
+            renderer.render(RenderRequest(values_files=base.values_files, overrides_json=overrides))
+        except RenderError as error:  # refused by the chart's checks, not a crash
+            stderr = error.stderr
+        else:
+            return
+        assert re.search(r"^Error: execution error at \(ai-inference/templates/deployment.yaml", stderr, re.M), stderr
+        assert not re.search(r"wrong type|nil pointer|error calling (?!include)", stderr), stderr
+        named = [path for path in paths if _refused_naming(stderr, path)]
+        if not named:  # a setting that needs the emptied list (triton's gRPC port): refused naming that setting
+            assert "ai-inference: " in stderr, stderr
+            return
+        paths = [path for path in paths if path not in named]
+    pytest.fail(f"{case.id}: still refused after leaving out the nulls the checks named")

@@ -57,7 +57,7 @@ def startup_budget(container: Obj) -> int:
 def test_vllm(render: RenderFunc) -> None:
     m = preset(render, "vllm")
     c = server(m)
-    assert c["image"] == "vllm/vllm-openai:v0.33.0"
+    assert c["image"] == "vllm/vllm-openai:v0.31.0"
     assert c["command"] == ["vllm", "serve"]
     assert c["args"][:3] == ["meta-llama/Llama-3.1-8B-Instruct", "--tensor-parallel-size", "2"]
     assert str(c["resources"]["limits"]["nvidia.com/gpu"]) == "2"
@@ -75,7 +75,7 @@ def test_vllm(render: RenderFunc) -> None:
     assert trigger["query"].startswith("sum(vllm:num_requests_waiting{")
     assert m.get("Deployment")["spec"]["strategy"]["rollingUpdate"] == {"maxSurge": 0, "maxUnavailable": 1}
     assert c["readinessProbe"]["httpGet"]["path"] == "/health"
-    assert m.get("Deployment")["metadata"]["labels"]["app.kubernetes.io/version"] == "v0.33.0"
+    assert m.get("Deployment")["metadata"]["labels"]["app.kubernetes.io/version"] == "v0.31.0"
     assert m.get("ServiceMonitor")["spec"]["endpoints"][0]["port"] == "http"
 
 
@@ -122,7 +122,7 @@ def test_tgi_non_root_port_and_agic(render: RenderFunc) -> None:
     assert mounts(c)["/data"]["name"] == "model-cache"
     assert env(c)["HF_TOKEN"]["valueFrom"]["secretKeyRef"] == {"name": "hf-token", "key": "token"}
     assert c["lifecycle"] == {"preStop": {"sleep": {"seconds": 90}}}, "AGIC's zero-502 preStop sleep"
-    assert pod(m)["terminationGracePeriodSeconds"] == 60 + 90
+    assert pod(m)["terminationGracePeriodSeconds"] == 90 + 600, "the sleep, then AGIC's request timeout"
     ingress = m.get("Ingress")
     assert ingress["spec"]["ingressClassName"] == "azure-application-gateway"
     assert ingress["metadata"]["annotations"]["appgw.ingress.kubernetes.io/health-probe-path"] == "/health"

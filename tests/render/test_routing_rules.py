@@ -34,6 +34,8 @@ BASE = {
     "canary.mirror.enabled": True,
     "keda.enabled": True,
     "keda.prometheus.serverAddress": "https://amw-1.westeurope.prometheus.monitor.azure.com",
+    # Managed Prometheus reads ServiceMonitors of its own group only (the chart refuses the other one here)
+    "serviceMonitor.apiVersion": "azmonitoring.coreos.com/v1",
     "keda.prometheus.azureWorkloadIdentity": True,
     "serviceMonitor.enabled": True,
 }

@@ -11,6 +11,7 @@ from harness.cases import CSI_MINIMUM, HOST
 from harness.kube_schema import KUBE_VERSIONS, schema_errors
 from harness.render import Manifest, RenderRequest
 from harness.rules import RULES, check
+from harness.rules.inference import INFERENCE_RULES
 from harness.rules.routing import ROUTING_RULES
 
 if TYPE_CHECKING:
@@ -69,6 +70,27 @@ def add_secret(m: Manifest) -> None:
         }
     )
 
+
+def add_object(obj: Obj) -> Callable[[Manifest], None]:
+    return lambda m: m.objects.append(obj)
+
+
+def duplicate_key(m: Manifest) -> None:
+    m.text = m.text.replace("kind: Service\n", "kind: Service\nkind: Service\n", 1)
+
+
+OPEN_POLICY = {
+    "apiVersion": "networking.k8s.io/v1",
+    "kind": "NetworkPolicy",
+    "metadata": {"name": "open", "namespace": "inference"},
+    "spec": {"podSelector": {}, "ingress": [{"from": [{"namespaceSelector": {}}]}]},
+}
+CLUSTER_BINDING = {
+    "apiVersion": "rbac.authorization.k8s.io/v1",
+    "kind": "ClusterRoleBinding",
+    "metadata": {"name": "admin"},
+    "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "cluster-admin"},
+}
 
 # rule -> (what is broken, how)
 BREAKAGES: dict[str, tuple[str, Callable[[Manifest], Any]]] = {
@@ -135,6 +157,23 @@ BREAKAGES: dict[str, tuple[str, Callable[[Manifest], Any]]] = {
         "targetPort names no port",
         lambda m: m.by_kind("Service")[0]["spec"]["ports"][0].update(targetPort="nope"),
     ),
+    "no-scanner-skips": (
+        "a checkov skip the values did not write",
+        lambda m: deployment(m)["metadata"].setdefault("annotations", {}).update({"checkov.io/skip1": "CKV_K8S_43=x"}),
+    ),
+    "no-duplicate-keys": ("a key written twice", duplicate_key),
+    "internal-load-balancer": (
+        "a public LoadBalancer Service",
+        lambda m: m.by_kind("Service")[0]["spec"].update(type="LoadBalancer"),
+    ),
+    "no-match-all-peers": ("a NetworkPolicy admitting every namespace", add_object(OPEN_POLICY)),
+    "no-hooks": (
+        "a pre-install hook",
+        lambda m: (
+            m.by_kind("Service")[0]["metadata"].setdefault("annotations", {}).update({"helm.sh/hook": "pre-install"})
+        ),
+    ),
+    "namespaced-objects": ("a ClusterRoleBinding", add_object(CLUSTER_BINDING)),
 }
 
 
@@ -157,10 +196,10 @@ def broken(base: Manifest, breakage: Callable[[Manifest], Any]) -> Manifest:
 
 def test_every_rule_has_a_breakage() -> None:
     """The routing rules are broken on a routing scenario in test_routing_rules.py."""
-    assert set(BREAKAGES) == set(RULES) - set(ROUTING_RULES)
+    assert set(BREAKAGES) == set(RULES) - set(ROUTING_RULES) - set(INFERENCE_RULES)
 
 
-@pytest.mark.parametrize("rule_name", sorted(set(RULES) - set(ROUTING_RULES)))
+@pytest.mark.parametrize("rule_name", sorted(set(RULES) - set(ROUTING_RULES) - set(INFERENCE_RULES)))
 def test_rule_catches_breakage(base: Manifest, rule_name: str) -> None:
     assert check(base, rule_name) == [], "the base scenario must be clean"
     what, breakage = BREAKAGES[rule_name]
@@ -203,9 +242,11 @@ def test_container_rules_see_every_container(base: Manifest, rule_name: str) -> 
 
 
 def test_read_only_root_fs_opt_out_is_honoured(renderer: Renderer) -> None:
-    manifest = renderer.render(RenderRequest.make({"securityContext.readOnlyRootFilesystem": False}))
+    values = {"securityContext.readOnlyRootFilesystem": False, "securityExceptions": ["writableRootFilesystem"]}
+    manifest = renderer.render(RenderRequest.make(values))
     assert check(manifest, "read-only-root-fs") == []
     assert server(manifest)["securityContext"]["readOnlyRootFilesystem"] is False
+    assert check(broken(manifest, lambda m: m.values.update(securityExceptions=[])), "read-only-root-fs")
 
 
 @pytest.mark.parametrize("kube_version", KUBE_VERSIONS)

@@ -27,7 +27,7 @@ UMBRELLA_VALUES = {
         "storageClass": "for-another-subchart",
     },
     "ai-inference": {
-        "image": {"repository": "vllm/vllm-openai", "tag": "v0.33.0"},
+        "image": {"repository": "vllm/vllm-openai", "tag": "v0.31.0"},
         "containerPort": 8000,
         "commonAnnotations": {"owner": "platform"},
         "extraObjects": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "umbrella-extra"}}],
@@ -86,9 +86,11 @@ def test_umbrella_renders_the_subchart(umbrella_renderer: Renderer) -> None:
     manifest = umbrella_renderer.render(RenderRequest.make(release="plat", namespace="ml"))
     deployment = manifest.get("Deployment")
     spec = deployment["spec"]["template"]["spec"]
-    assert spec["containers"][0]["image"] == "mirror.example.com/vllm/vllm-openai:v0.33.0"
+    assert spec["containers"][0]["image"] == "mirror.example.com/vllm/vllm-openai:v0.31.0"
     assert spec["imagePullSecrets"] == [{"name": "mirror-pull"}]
-    assert deployment["metadata"]["labels"]["app.kubernetes.io/version"] == "v0.33.0"
+    test_pod = manifest.get("Pod")
+    assert test_pod["spec"]["containers"][0]["image"] == "mirror.example.com/library/busybox:1.37.0", "the test pod too"
+    assert deployment["metadata"]["labels"]["app.kubernetes.io/version"] == "v0.31.0"
     assert deployment["metadata"]["annotations"]["owner"] == "platform"
     assert manifest.has("ConfigMap", "umbrella-extra")
     assert {o["metadata"]["namespace"] for o in manifest.objects if o["kind"] != "ConfigMap"} == {"ml"}

@@ -18,15 +18,20 @@ if TYPE_CHECKING:
 _VALIDATE_MESSAGE = re.compile(r'printf? "\\n((?:[^"\\]|\\.)*)"')
 
 
-def validate_messages() -> dict[str, re.Pattern[str]]:
-    """Every problem line the `_validate-*.tpl` partials can print, as a regex (format verbs match anything)."""
+def partial_messages(pattern: str = "_validate*.tpl", prefix: str = "ai-inference: ") -> dict[str, re.Pattern[str]]:
+    """Every line the partials matching `pattern` can print, as a regex after `prefix` (format verbs match anything)."""
     out = {}
-    for partial in sorted((CHART_DIR / "templates").glob("_validate*.tpl")):
+    for partial in sorted((CHART_DIR / "templates").glob(pattern)):
         for literal in _VALIDATE_MESSAGE.findall(partial.read_text(encoding="utf-8")):
             parts = re.split(r"(%%|%[-+# 0]*\d*[sdvqt])", literal.replace('\\"', '"'))
             regex = "".join("%" if p == "%%" else ".+?" if p.startswith("%") else re.escape(p) for p in parts)
-            out[f"{partial.name}: {literal}"] = re.compile("ai-inference: " + regex)
+            out[f"{partial.name}: {literal}"] = re.compile(re.escape(prefix) + regex)
     return out
+
+
+def validate_messages() -> dict[str, re.Pattern[str]]:
+    """Every problem line the `_validate-*.tpl` partials can print, as a regex (format verbs match anything)."""
+    return partial_messages()
 
 
 def test_every_validation_message_has_a_catalog_case(renderer: Renderer) -> None:

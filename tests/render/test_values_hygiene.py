@@ -29,7 +29,8 @@ FREE_FORM = {
     ("deploymentAnnotations",),
     ("podAnnotations",),
     ("nodeSelector",),
-    ("affinity",),
+    ("affinity", "podAffinity"),
+    ("affinity", "podAntiAffinity"),
     ("resources", "requests"),
     ("resources", "limits"),
     ("gpu", "nodeSelector"),
@@ -43,6 +44,9 @@ FREE_FORM = {
     ("gateway", "infrastructureAnnotations"),
     ("autoscaling", "behavior"),
     ("keda", "behavior"),
+    ("inferencePool", "endpointPicker", "nodeSelector"),
+    ("inferencePool", "endpointPicker", "resources", "requests"),
+    ("inferencePool", "endpointPicker", "resources", "limits"),
     ("serviceMonitor", "labels"),
 }
 # Objects with named, validated properties that stay open for the rest: Helm globals shared with other charts of an

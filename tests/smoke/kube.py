@@ -36,7 +36,7 @@ GPU_POOL = "gpupool"
 GPU_RESOURCE = "nvidia.com/gpu"
 INSTANCE = "app.kubernetes.io/instance"
 # The stable objects of a release: a canary's carry app.kubernetes.io/component=canary.
-STABLE = "app.kubernetes.io/component!=canary"
+STABLE = "app.kubernetes.io/component notin (canary,endpoint-picker)"
 INGRESS_CLASSES = {"nginx": "webapprouting.kubernetes.azure.com", "agic": "azure-application-gateway"}
 CSI_DRIVER = "secrets-store.csi.k8s.io"
 PSS = {f"pod-security.kubernetes.io/{mode}": "restricted" for mode in ("enforce", "warn", "audit")}
@@ -173,8 +173,8 @@ class Kube:
             (n.metadata.annotations or {}).get(KWOK_NODE_ANNOTATION) == "fake" for n in items(self.core.list_node())
         )
 
-    def gpu_nodes(self) -> list[str]:
-        return [n.metadata.name for n in items(self.core.list_node(label_selector=f"{AGENTPOOL}={GPU_POOL}"))]
+    def gpu_nodes(self, pool: str = GPU_POOL) -> list[str]:
+        return [n.metadata.name for n in items(self.core.list_node(label_selector=f"{AGENTPOOL}={pool}"))]
 
     def set_unschedulable(self, node: str, unschedulable: bool) -> None:
         self.core.patch_node(node, {"spec": {"unschedulable": unschedulable or None}})
@@ -231,6 +231,10 @@ class Kube:
             return dep if done else None
 
         return wait_for(f"rollout of {release} in {namespace}", probe)
+
+    @staticmethod
+    def node_ready(node: Model) -> bool:
+        return any(c.type == "Ready" and c.status == "True" for c in node.status.conditions or [])
 
     @staticmethod
     def pod_ready(pod: Model) -> bool:

@@ -1,6 +1,6 @@
 """The real pool of the cluster under test: where the `kubelet` tests run containers for real.
 
-On the local cluster that is the node `scripts/realnode/node.sh` brings up (pool `realpool`, taint
+On the local cluster that is the node `scripts/cluster/realnode/node.sh` brings up (pool `realpool`, taint
 `pool=realpool:NoSchedule`, the stand-in image in its registry at 127.0.0.1:5000). Each test gets a namespace whose
 PodNodeSelector / PodTolerationRestriction annotations pin every pod to that pool, the chart's `helm test` pod
 included; the chart itself is installed with `realnode-values.yaml` (stand-in image, pool selector, short probes).
@@ -40,7 +40,8 @@ if TYPE_CHECKING:
 POOL = "realpool"
 OVERLAY = Path(__file__).with_name("realnode-values.yaml")
 TOLERATION = {"key": "pool", "operator": "Equal", "value": POOL, "effect": "NoSchedule"}
-# k8s.io/kubernetes plugin/pkg/admission/podnodeselector and podtolerationrestriction (enabled by scripts/cluster.sh)
+# k8s.io/kubernetes plugin/pkg/admission/podnodeselector and podtolerationrestriction (enabled by
+# scripts/cluster/cluster.sh)
 PIN_TO_POOL = {
     "scheduler.alpha.kubernetes.io/node-selector": f"{AGENTPOOL}={POOL}",
     "scheduler.alpha.kubernetes.io/defaultTolerations": json.dumps([TOLERATION]),
@@ -50,7 +51,7 @@ CLIENT_TMP = "/tmp"  # noqa: S108  # inside the client container: an emptyDir of
 STOP_FILE = f"{CLIENT_TMP}/stop"
 MODEL = "standin-echo"
 STANDIN_ROOT = REPO_ROOT / ".tools" / "realnode" / "cache" / "images" / "standin"
-NODE_SH = REPO_ROOT / "scripts" / "realnode" / "node.sh"
+NODE_SH = REPO_ROOT / "scripts" / "cluster" / "realnode" / "node.sh"
 
 
 def standin_image() -> str:
@@ -59,13 +60,15 @@ def standin_image() -> str:
 
 
 def standin_digest() -> str | None:
-    """The manifest digest of the stand-in image in the node's registry (scripts/realnode writes it), if built here."""
+    """The manifest digest of the stand-in image in the node's registry (scripts/cluster/realnode writes it), if built
+    here."""
     index = STANDIN_ROOT / "index.json"
     return json.loads(index.read_text())["manifests"][0]["digest"] if index.is_file() else None
 
 
 def node_sh(*args: str) -> str:
-    """scripts/realnode/node.sh ARGS (the local cluster's real node: its facts, or a command in its namespaces)."""
+    """scripts/cluster/realnode/node.sh ARGS (the local cluster's real node: its facts, or a command in its
+    namespaces)."""
     return run(["bash", NODE_SH, *args], timeout=60).stdout
 
 
@@ -150,11 +153,12 @@ class RealPool:
         """Flip a switch of the stand-in in one pod (ready, unready, hang)."""
         self.exec(namespace, pod, "standin", "post", f"http://127.0.0.1:{STANDIN_PORT}/admin/{action}")
 
-    def client(self, namespace: str, name: str, args: Sequence[str]) -> str:
-        """Start a client pod running `standin ARGS` (restricted, read-only root, writable /tmp); returns its name."""
+    def client(self, namespace: str, name: str, args: Sequence[str], image: str | None = None) -> str:
+        """Start a client pod running `standin ARGS`, or the entrypoint of `image` with ARGS (restricted, read-only
+        root, writable /tmp); returns its name."""
         container = {
             "name": "client",
-            "image": standin_image(),
+            "image": image or standin_image(),
             "imagePullPolicy": "IfNotPresent",
             "args": list(args),
             "resources": {"requests": {"cpu": "10m", "memory": "16Mi"}, "limits": {"memory": "64Mi"}},
@@ -198,8 +202,19 @@ class RealPool:
         done = wait_for(f"client pod {pod} to finish", phase, timeout=timeout, interval=0.5)
         return done, str(self.kube.core.read_namespaced_pod_log(pod, namespace))
 
-    def run_client(self, namespace: str, name: str, args: Sequence[str]) -> tuple[str, str]:
-        self.client(namespace, name, args)
+    def stop_client(self, namespace: str, pod: str, timeout: float = 180) -> dict[str, Any]:
+        """End a `standin load -stop-file STOP_FILE` client: its summary, once it stopped by the file with no failed
+        request."""
+        self.exec(namespace, pod, "standin", "touch", STOP_FILE)
+        phase, log = self.finished(namespace, pod, timeout=timeout)
+        summary = last_json(log)
+        assert summary["stopped_by"] == "stop-file", summary
+        assert summary["failed"] == 0, summary["errors"]
+        assert phase == "Succeeded", summary
+        return summary
+
+    def run_client(self, namespace: str, name: str, args: Sequence[str], image: str | None = None) -> tuple[str, str]:
+        self.client(namespace, name, args, image)
         return self.finished(namespace, name)
 
     def service(self, namespace: str, release: str) -> Model:

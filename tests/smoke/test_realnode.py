@@ -65,7 +65,7 @@ def test_image_pulled_from_the_registry(real_pool: RealPool, installed: str) -> 
     """Every server pod pulled the stand-in (pull policy Always) and runs the digest the registry serves."""
     pods = real_pool.server_pods(installed, RELEASE)
     digest = standin_digest()
-    assert digest, "no stand-in image built by scripts/realnode in this checkout"
+    assert digest, "no stand-in image built by scripts/cluster/realnode in this checkout"
     assert len(pods) == 2
     for pod in pods:
         assert pod.spec.node_name == real_pool_nodes(real_pool.kube)[0].metadata.name

@@ -109,12 +109,7 @@ def test_rolling_upgrade_serves_every_request(kube: Kube, real_pool: RealPool, n
     new = {p.metadata.name for p in real_pool.server_pods(ns, RELEASE)} - old
     wait_for("the old pods to be gone", lambda: {p.metadata.name for p in real_pool.server_pods(ns, RELEASE)} == new)
     time.sleep(1)  # a few more requests to the new pods only
-    real_pool.exec(ns, client, "standin", "touch", STOP_FILE)
-    phase, log = real_pool.finished(ns, client)
-    summary = last_json(log)
-    assert summary["stopped_by"] == "stop-file", summary
-    assert summary["failed"] == 0, summary["errors"]
-    assert phase == "Succeeded", summary
+    summary = real_pool.stop_client(ns, client)
     assert set(summary["versions"]) == {"1", "2"}, summary
     assert set(summary["hosts"]) & old, summary
     assert new <= set(summary["hosts"]), summary

@@ -1,8 +1,9 @@
 """GPU pods stay Pending, with the scheduler's reason, when the GPU pool cannot take them.
 
-The first three cases change only the release (no shared cluster state). The cordon case makes the whole GPU
-pool unschedulable for a few seconds and restores it in a `finally`; do not run it next to other GPU installs
-(this suite runs serially, no pytest-xdist).
+The first three cases change only the release (no shared cluster state). The cordon case cordons a GPU pool for a
+few seconds and restores it in a `finally`: on kwok a one-node GPU pool of its own (tests/smoke/pools.py), so the
+GPU releases other tests install at the same time never notice; elsewhere (kind, AKS; the tier runs serially there)
+the cluster's GPU pool.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from .kube import (
     items,
     wait_for,
 )
+from .pools import PRIVATE_TAINT_KEY, private_gpu_pool
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -31,6 +33,7 @@ pytestmark = pytest.mark.smoke
 
 RELEASE = "sched"
 GPU = {"gpu.enabled": True, "replicaCount": 1}
+CORDONED_POOL = "gpucordon"
 
 
 def pending_reason(kube: Kube, namespace: str) -> tuple[Model, str]:
@@ -81,13 +84,26 @@ def test_gpu_pod_pending_with_reason(kube: Kube, helm: Helm, namespace: str, cas
 
 
 def test_gpu_pod_pending_while_gpu_pool_cordoned(kube: Kube, helm: Helm, namespace: str) -> None:
-    """Cordon every GPU node: the GPU pod stays Pending ("were unschedulable"); uncordon: it lands on the pool."""
-    gpu_nodes = kube.gpu_nodes()
-    assert gpu_nodes, "the cluster has no GPU pool"
+    """Cordon every node of the release's GPU pool: the GPU pod stays Pending ("were unschedulable"); uncordon: it
+    lands on the pool."""
+    pool = GPU_POOL
+    overrides: dict[str, Any] = {}
+    if kube.is_kwok():
+        pool = CORDONED_POOL
+        private_gpu_pool(kube, pool)
+        overrides = {
+            r"gpu.nodeSelector.kubernetes\.azure\.com/agentpool": pool,
+            "gpu.tolerations": [
+                {"key": "sku", "operator": "Equal", "value": "gpu", "effect": "NoSchedule"},
+                {"key": PRIVATE_TAINT_KEY, "operator": "Equal", "value": pool, "effect": "NoSchedule"},
+            ],
+        }
+    gpu_nodes = kube.gpu_nodes(pool)
+    assert gpu_nodes, f"the cluster has no GPU pool {pool}"
     try:
         for node in gpu_nodes:
             kube.set_unschedulable(node, True)
-        install_gpu(kube, helm, namespace, {})
+        install_gpu(kube, helm, namespace, overrides)
         pod, reason = pending_reason(kube, namespace)
         assert "unschedulable" in reason, reason
         assert pod.spec.node_name is None
@@ -100,4 +116,4 @@ def test_gpu_pod_pending_while_gpu_pool_cordoned(kube: Kube, helm: Helm, namespa
         return next((p.spec.node_name for p in pods if p.spec.node_name and kube.pod_ready(p)), None)
 
     node = wait_for("the GPU pod to be scheduled once the pool is back", scheduled, timeout=60)
-    assert kube.nodes()[node].metadata.labels.get(AGENTPOOL) == GPU_POOL
+    assert kube.nodes()[node].metadata.labels.get(AGENTPOOL) == pool

@@ -43,7 +43,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-pytestmark = pytest.mark.smoke
+# the module fixture installs once for all its tests: one worker runs them all
+pytestmark = [pytest.mark.smoke, pytest.mark.xdist_group("values")]
 
 VALUES = chart_values_files()
 
@@ -278,7 +279,7 @@ def test_csi_secret_provider_class(kube: Kube, release: Release) -> None:
 
 def test_helm_test(helm: Helm, release: Release) -> None:
     """`helm test` passes. On kwok the hook pod is completed by the helm-test-complete Stage
-    (scripts/cluster/kwok-stages.yaml): that shows the hook renders, is admitted under "restricted" and is
+    (scripts/cluster/aks/kwok-stages.yaml): that shows the hook renders, is admitted under "restricted" and is
     scheduled, not that the Service answers; the `kubelet` tests and kind cover real traffic."""
     release.require_installed()
     out = helm.run("test", release.name, "-n", release.namespace, "--timeout", "90s").stdout

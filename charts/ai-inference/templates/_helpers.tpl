@@ -58,29 +58,20 @@ A derived object name: an explicit name, else "<fullname>-<suffix>".
 {{- end }}
 
 {{/*
-Standard metadata of a namespaced object: name, namespace, labels, and annotations (the object's own `annotations`
-map, if any, over `commonAnnotations`).
-Optional "labels": extra labels of this object; "policy": scanner skip annotation lines (ai-inference.policyAnnotations);
-"variant": "canary" for the canary's objects (their labels, ai-inference.variantLabels).
+Standard metadata of a namespaced object: name, namespace, labels (the object's own `labels` over the release's, as
+one map), and annotations (the object's own `annotations` map over `commonAnnotations`, as one map: no key twice).
+Optional "labels": extra labels of this object; "variant": "canary" for the canary's objects (their labels,
+ai-inference.variantLabels).
 Usage: include "ai-inference.metadata" (dict "name" $name "annotations" $map "context" $)
 */}}
 {{- define "ai-inference.metadata" -}}
 name: {{ .name | quote }}
 namespace: {{ .context.Release.Namespace | quote }}
 labels:
-  {{- include "ai-inference.variantLabels" (dict "variant" (.variant | default "stable") "context" .context) | nindent 2 }}
-  {{- with .labels }}
-  {{- toYaml . | nindent 2 }}
-  {{- end }}
-{{- $annotations := merge (dict) (.annotations | default dict) .context.Values.commonAnnotations }}
-{{- if or $annotations .policy }}
+  {{- include "ai-inference.variantLabels" (dict "variant" (.variant | default "stable") "context" .context) | fromYaml | merge (deepCopy (.labels | default dict)) | toYaml | nindent 2 }}
+{{- with merge (dict) (.annotations | default dict) .context.Values.commonAnnotations }}
 annotations:
-  {{- with $annotations }}
   {{- toYaml . | nindent 2 }}
-  {{- end }}
-  {{- with .policy }}
-  {{- . | nindent 2 }}
-  {{- end }}
 {{- end }}
 {{- end }}
 
@@ -157,7 +148,8 @@ digest pins the image (image.digest set, image.tag empty).
 {{/*
 Server image: [registry/]repository[:tag][@digest]. The registry is global.imageRegistry (a parent chart's), else
 image.registry; when both are empty the repository is used as written (it may name its own registry host,
-e.g. nvcr.io/nvidia/tritonserver). A digest is appended to the tag when both are set (repository:tag@sha256:...).
+e.g. nvcr.io/nvidia/tritonserver; a repository with a host and a registry is refused, _validate-images.tpl).
+A digest is appended to the tag when both are set (repository:tag@sha256:...).
 */}}
 {{- define "ai-inference.image" -}}
 {{- $repo := .Values.image.repository }}
@@ -171,6 +163,37 @@ e.g. nvcr.io/nvidia/tritonserver). A digest is appended to the tag when both are
 {{- $repo = printf "%s@%s" $repo . }}
 {{- end }}
 {{- $repo }}
+{{- end }}
+
+{{/*
+The registry host a repository names itself, or "" (the distribution reference rule: a first path component with a
+"." or ":", or "localhost", is a host; otherwise the repository is on Docker Hub). Usage: include "ai-inference.repositoryHost" "nvcr.io/nvidia/tritonserver"
+*/}}
+{{- define "ai-inference.repositoryHost" -}}
+{{- $parts := splitList "/" (toString .) }}
+{{- if and (gt (len $parts) 1) (or (contains "." (first $parts)) (contains ":" (first $parts)) (eq (first $parts) "localhost")) }}
+{{- first $parts }}
+{{- end }}
+{{- end }}
+
+{{/* The host the server image is pulled from: the registry's (global.imageRegistry, image.registry), else the one the
+repository names, else docker.io. */}}
+{{- define "ai-inference.imageHost" -}}
+{{- with coalesce (.Values.global).imageRegistry .Values.image.registry }}
+{{- first (splitList "/" .) }}
+{{- else }}
+{{- include "ai-inference.repositoryHost" .Values.image.repository | default "docker.io" }}
+{{- end }}
+{{- end }}
+
+{{/* The helm test pod's image: [registry/]repository:tag[@digest], the registry being global.imageRegistry when set,
+else helmTest.image.registry (the same precedence as the server image). */}}
+{{- define "ai-inference.testImage" -}}
+{{- $img := .Values.helmTest.image }}
+{{- $image := printf "%s:%s" $img.repository $img.tag }}
+{{- with coalesce (.Values.global).imageRegistry $img.registry }}{{ $image = printf "%s/%s" . $image }}{{ end }}
+{{- with $img.digest }}{{ $image = printf "%s@%s" $image . }}{{ end }}
+{{- $image }}
 {{- end }}
 
 {{/*
@@ -306,7 +329,7 @@ Usage: include "ai-inference.canaryContext" $ | fromYaml
 
 {{/*
 Environment of the server container: every `config` key from the chart's ConfigMap, every `secrets.env`
-entry from the Secret, the chart's defaults (HOME=/tmp; HF_HOME when a model cache is mounted) unless `config`,
+entry from the Secret, the chart's defaults (HOME=/tmp, USER; HF_HOME when a model cache is mounted) unless `config`,
 `secrets.env` or `extraEnv` set the same name, then `extraEnv`.
 */}}
 {{- define "ai-inference.env" -}}
@@ -326,14 +349,19 @@ entry from the Secret, the chart's defaults (HOME=/tmp; HF_HOME when a model cac
       name: {{ $secret | quote }}
       key: {{ $key | quote }}
 {{- end }}
-{{- /* The pods run as an arbitrary UID with a read-only root: libraries that write ~/.cache need a writable home. */}}
-{{- $defaults := dict "HOME" "/tmp" }}
+{{- /* The pods run as a UID without a passwd entry and a read-only root. HOME=/tmp: libraries that write ~/.cache and
+~/.config (Hugging Face, vLLM, Triton's Python backends, llama.cpp's LLAMA_CACHE default, Ollama's key) get the writable
+/tmp volume. USER: Python's getpass.getuser() reads LOGNAME, USER, LNAME or USERNAME before it asks the passwd database,
+which raises KeyError ("getpwuid(): uid not found") for such a UID; torch computes its inductor cache directory from it
+at import, so vLLM and SGLang die at start without it (python/cpython Lib/getpass.py; pytorch
+torch/_inductor/runtime/cache_dir_utils.py; vllm-project/vllm issue 44548). */}}
+{{- $defaults := dict "HOME" "/tmp" "USER" "inference" }}
 {{- if .Values.modelCache.enabled }}
 {{- $_ := set $defaults "HF_HOME" .Values.modelCache.mountPath }}
 {{- end }}
 {{- $userNames := concat (keys .Values.config) (keys .Values.secrets.env) }}
 {{- range $e := .Values.extraEnv }}{{ $userNames = append $userNames $e.name }}{{ end }}
-{{- range $name := list "HOME" "HF_HOME" }}
+{{- range $name := list "HOME" "USER" "HF_HOME" }}
 {{- if and (hasKey $defaults $name) (not (has $name $userNames)) }}
 - name: {{ $name | quote }}
   value: {{ index $defaults $name | quote }}
@@ -364,7 +392,10 @@ Settings objects (image, gpu, probes, ...) are `required` in values.schema.json 
   "commonAnnotations" "map" "lifecycleHooks" "map" "global.imagePullSecrets" "list" "ingress.grpc.hosts" "list"
   "httpRoute.annotations" "map" "httpRoute.parentRefs" "list" "httpRoute.hostnames" "list" "httpRoute.rules" "list"
   "httpRoute.grpc.hostnames" "list" "httpRoute.grpc.matches" "list" "gateway.annotations" "map"
-  "gateway.infrastructureAnnotations" "map" "keda.behavior" "map" "canary.args" "list"
+  "gateway.infrastructureAnnotations" "map" "keda.behavior" "map" "canary.args" "list" "securityExceptions" "list"
+  "inferencePool.endpointPicker.extraArgs" "list" "inferencePool.endpointPicker.extraRules" "list"
+  "inferencePool.endpointPicker.nodeSelector" "map" "inferencePool.endpointPicker.tolerations" "list"
+  "inferencePool.endpointPicker.resources.requests" "map" "inferencePool.endpointPicker.resources.limits" "map"
 }}
 {{- range $path, $kind := $empty }}
 {{- $parts := splitList "." $path }}

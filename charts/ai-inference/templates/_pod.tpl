@@ -11,30 +11,24 @@ Usage: include "ai-inference.podTemplate" (dict "context" $ "variant" "canary")
 {{- $gpu := .Values.gpu.enabled }}
 {{- $args := .Values.args }}
 {{- if and (eq $variant "canary") .Values.canary.args }}{{ $args = .Values.canary.args }}{{ end }}
-{{- $policy := include "ai-inference.policyAnnotations" (dict "object" "workload" "variant" $variant "context" .) -}}
+{{- /* Labels and annotations as one map each (no key twice): podLabels over commonLabels; the keys the chart writes
+itself are refused in podLabels and podAnnotations (ai-inference.validate.names, ai-inference.validate.metadata). */}}
+{{- $labels := include "ai-inference.variantLabels" (dict "variant" $variant "context" .) | fromYaml | merge (deepCopy .Values.podLabels) }}
+{{- if $csi }}
+{{- $_ := set $labels "azure.workload.identity/use" "true" }}
+{{- end }}
+{{- /* Rolls the pods when the ConfigMap or the SecretProviderClass changes. No digest of the Secret: secret values
+are often short, and a digest anyone who reads the Deployment can see would let them be guessed offline (chart README,
+"Security"). */}}
+{{- $annotations := dict "checksum/config" (include (print .Template.BasePath "/configmap.yaml") . | sha256sum) }}
+{{- if $csi }}
+{{- $_ := set $annotations "checksum/secretproviderclass" (include (print .Template.BasePath "/secretproviderclass.yaml") . | sha256sum) }}
+{{- end -}}
 metadata:
   labels:
-    {{- include "ai-inference.variantLabels" (dict "variant" $variant "context" .) | nindent 4 }}
-    {{- with .Values.podLabels }}
-    {{- toYaml . | nindent 4 }}
-    {{- end }}
-    {{- if $csi }}
-    azure.workload.identity/use: "true"
-    {{- end }}
+    {{- toYaml $labels | nindent 4 }}
   annotations:
-    checksum/config: {{ include (print .Template.BasePath "/configmap.yaml") . | sha256sum }}
-    {{- if include "ai-inference.rendersSecret" . }}
-    checksum/secret: {{ include (print .Template.BasePath "/secret.yaml") . | sha256sum }}
-    {{- end }}
-    {{- if $csi }}
-    checksum/secretproviderclass: {{ include (print .Template.BasePath "/secretproviderclass.yaml") . | sha256sum }}
-    {{- end }}
-    {{- with .Values.podAnnotations }}
-    {{- toYaml . | nindent 4 }}
-    {{- end }}
-    {{- with $policy }}
-    {{- . | nindent 4 }}
-    {{- end }}
+    {{- merge $annotations .Values.podAnnotations | toYaml | nindent 4 }}
 spec:
   serviceAccountName: {{ include "ai-inference.serviceAccountName" . | quote }}
   automountServiceAccountToken: {{ .Values.serviceAccount.automountToken | toJson }}
@@ -52,8 +46,8 @@ spec:
   runtimeClassName: {{ . | quote }}
   {{- end }}
   {{- $lifecycle := include "ai-inference.lifecycle" . | fromYaml }}
-  {{- /* terminationGracePeriodSeconds is the time after SIGTERM; a preStop sleep runs before SIGTERM inside the same countdown. */}}
-  terminationGracePeriodSeconds: {{ add .Values.terminationGracePeriodSeconds (((($lifecycle.preStop | default dict).sleep) | default dict).seconds | default 0) | int }}
+  {{- /* terminationGracePeriodSeconds is the time after SIGTERM (ai-inference.terminationGrace); a preStop sleep runs before SIGTERM inside the same countdown. */}}
+  terminationGracePeriodSeconds: {{ add (include "ai-inference.terminationGrace" . | int64) (((($lifecycle.preStop | default dict).sleep) | default dict).seconds | default 0) | int }}
   {{- with merge (dict) .Values.nodeSelector (ternary .Values.gpu.nodeSelector dict $gpu) }}
   nodeSelector:
     {{- toYaml . | nindent 4 }}
@@ -299,7 +293,8 @@ terminationGracePeriodSeconds: {{ . | int }}
 
 {{/*
 Init containers and sidecars as given, each with the server's image and pull policy when it names no image, and the
-chart's securityContext (Pod Security "restricted") when it sets none.
+chart's securityContext (Pod Security "restricted") when its own is unset, null or empty (what it sets is checked
+like the server's: ai-inference.validate.security).
 Usage: include "ai-inference.extraContainers" (dict "containers" .Values.sidecars "context" $)
 */}}
 {{- define "ai-inference.extraContainers" -}}
@@ -310,7 +305,7 @@ Usage: include "ai-inference.extraContainers" (dict "containers" .Values.sidecar
 {{- $_ := set $c "image" (include "ai-inference.image" $.context) }}
 {{- $_ := set $c "imagePullPolicy" ($c.imagePullPolicy | default $.context.Values.image.pullPolicy) }}
 {{- end }}
-{{- if not (hasKey $c "securityContext") }}
+{{- if not $c.securityContext }}
 {{- $_ := set $c "securityContext" $.context.Values.securityContext }}
 {{- end }}
 {{- $out = append $out $c }}

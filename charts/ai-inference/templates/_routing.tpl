@@ -20,14 +20,19 @@ shared_types.go) at the bundle versions AKS ships (v1.2.1 - v1.5.1, standard cha
 
 {{/*
 backendRefs of a route rule: the stable Service on `port`; with canary.enabled also the canary's Service, each with its
-weight (Gateway API BackendRef.weight: traffic is split in proportion to the weights, 0 sends none).
-Usage: include "ai-inference.routeBackends" (dict "port" 80 "context" $) | fromYamlArray
+weight (Gateway API BackendRef.weight: traffic is split in proportion to the weights, 0 sends none). With
+inferencePool.enabled and `pools`, each variant's InferencePool instead (a backendRef of group
+inference.networking.k8s.io, kind InferencePool, without a port: the pool names its target port).
+Usage: include "ai-inference.routeBackends" (dict "port" 80 "pools" true "context" $) | fromYamlArray
 */}}
 {{- define "ai-inference.routeBackends" -}}
 {{- $ctx := .context }}
 {{- $backends := list }}
 {{- range $variant := include "ai-inference.variants" $ctx | fromJsonArray }}
 {{- $ref := dict "name" (include "ai-inference.variantName" (dict "name" (include "ai-inference.serviceName" $ctx) "variant" $variant)) "port" (int $.port) }}
+{{- if and $.pools $ctx.Values.inferencePool.enabled }}
+{{- $ref = dict "group" "inference.networking.k8s.io" "kind" "InferencePool" "name" (include "ai-inference.inferencePoolName" (dict "variant" $variant "context" $ctx)) }}
+{{- end }}
 {{- if $ctx.Values.canary.enabled }}
 {{- $_ := set $ref "weight" (int (index $ctx.Values.canary.weights $variant)) }}
 {{- end }}
@@ -83,14 +88,27 @@ Usage: include "ai-inference.mirrorFilter" (dict "port" 80 "context" $) | fromYa
 {{- end }}
 
 {{/*
+NetworkPolicy peers of the server pods for the routes: the gateway (ai-inference.routeGatewayPeers) and, with
+inferencePool.enabled, the chart's endpoint pickers (a full picker reads the servers' metrics on the server port).
+A YAML list, possibly empty.
+*/}}
+{{- define "ai-inference.gatewayPeers" -}}
+{{- $peers := include "ai-inference.routeGatewayPeers" . | fromYamlArray }}
+{{- range $variant := include "ai-inference.endpointPickerVariants" . | fromJsonArray }}
+{{- $peers = append $peers (dict "podSelector" (dict "matchLabels" (include "ai-inference.endpointPickerSelectorLabels" (dict "variant" $variant "context" $) | fromYaml))) }}
+{{- end }}
+{{- toYaml $peers }}
+{{- end }}
+
+{{/*
 NetworkPolicy peers for the gateway that sends the routes' traffic (a YAML list, possibly empty):
-- approuting-istio: the gateway pods Istio provisions for each Gateway carry `gateway.networking.k8s.io/gateway-name:
+- approuting-istio and istio: the gateway pods Istio provisions for each Gateway carry `gateway.networking.k8s.io/gateway-name:
   <Gateway name>` and run in the Gateway's namespace (istio/istio manifests/charts/istio-control/istio-discovery/files/
   kube-gateway.yaml); one peer per Gateway (the chart's and each parentRef).
 - azure-alb-external: Application Gateway for Containers proxies from its subnet straight to the pods
   (networkPolicy.agcSubnetCIDR).
 */}}
-{{- define "ai-inference.gatewayPeers" -}}
+{{- define "ai-inference.routeGatewayPeers" -}}
 {{- $peers := list }}
 {{- if .Values.httpRoute.enabled }}
 {{- if include "ai-inference.agc" . }}

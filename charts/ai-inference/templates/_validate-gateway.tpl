@@ -3,8 +3,8 @@ Containers (gateway.agc.*) and the NetworkPolicy peer of the gateway.
 Prints one line per problem, "<key>: <what is wrong>; <what is allowed>"; ai-inference.validate collects them. */}}
 {{- define "ai-inference.validate.gateway" -}}
 {{- $v := .Values }}
-{{- if not (has $v.gateway.className (list "approuting-istio" "azure-alb-external")) }}
-{{- printf "\ngateway.className: %q is not supported; allowed: approuting-istio, azure-alb-external" (toString $v.gateway.className) }}
+{{- if not (has $v.gateway.className (list "approuting-istio" "azure-alb-external" "istio")) }}
+{{- printf "\ngateway.className: %q is not supported; allowed: approuting-istio, azure-alb-external, istio" (toString $v.gateway.className) }}
 {{- end }}
 {{- include "ai-inference.validate.gateway.routes" . }}
 {{- include "ai-inference.validate.gateway.listeners" . }}
@@ -72,7 +72,7 @@ Prints one line per problem, "<key>: <what is wrong>; <what is allowed>"; ai-inf
 {{- print "\ngateway: the Gateway has no listener; allowed: gateway.http=true and/or gateway.tls.enabled=true" }}
 {{- end }}
 {{- $name := include "ai-inference.gatewayName" . }}
-{{- if and (not $agc) (gt (len $name) 46) }}
+{{- if and (eq $gw.className "approuting-istio") (gt (len $name) 46) }}
 {{- printf "\ngateway.name: %q has %d characters; approuting-istio names its Deployment and Service %s-approuting-istio, which must fit in 63; allowed: at most 46 characters" $name (len $name) $name }}
 {{- end }}
 {{- end }}
@@ -96,8 +96,8 @@ Prints one line per problem, "<key>: <what is wrong>; <what is allowed>"; ai-inf
 {{- if and $tls.keyVaultUri $tls.secretName }}
 {{- print "\ngateway.tls: set gateway.tls.keyVaultUri (with serviceAccount) or gateway.tls.secretName, not both" }}
 {{- end }}
-{{- if and $agc (or $tls.keyVaultUri $tls.serviceAccount) }}
-{{- print "\ngateway.tls.keyVaultUri: the Key Vault listener options are read by AKS application routing (gateway.className=approuting-istio); allowed with azure-alb-external: gateway.tls.secretName" }}
+{{- if and (ne $gw.className "approuting-istio") (or $tls.keyVaultUri $tls.serviceAccount) }}
+{{- printf "\ngateway.tls.keyVaultUri: the Key Vault listener options are read by AKS application routing (gateway.className=approuting-istio); allowed with %s: gateway.tls.secretName" (toString $gw.className) }}
 {{- end }}
 {{- if and (or $tls.keyVaultUri $tls.serviceAccount $tls.secretName) (not $tls.enabled) }}
 {{- print "\ngateway.tls.enabled: must be true when a TLS certificate source is set" }}

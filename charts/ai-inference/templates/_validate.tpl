@@ -6,7 +6,7 @@ once with all of them. Called from deployment.yaml, which every render includes.
 */}}
 {{- define "ai-inference.validate" -}}
 {{- $lines := list }}
-{{- range $concern := list "switches" "secrets" "gpu" "ingress" "service" "scaling" "names" "metrics" "ports" "routing" "pod" "rollout" "gateway" "canary" "keda" "env" "placement" "mounts" "resources" }}
+{{- range $concern := list "switches" "secrets" "gpu" "ingress" "service" "scaling" "names" "metrics" "ports" "routing" "pod" "rollout" "gateway" "inference" "canary" "keda" "env" "placement" "mounts" "resources" "security" "metadata" "extraobjects" "exposure" "server" "images" "config" "prometheus" "quantities" }}
 {{- range splitList "\n" (include (printf "ai-inference.validate.%s" $concern) $) }}
 {{- if . }}{{ $lines = append $lines (printf "ai-inference: %s" .) }}{{ end }}
 {{- end }}

@@ -4,8 +4,9 @@ Each rule is a named check `(Manifest) -> Iterator[str]` in `RULES` that yields 
 the object (`Kind/name`) and, where it applies, the container (`Kind/name section/container`). Container rules are
 written once per property and run on every container of every pod the chart renders (`Manifest.containers()`);
 pod rules on every pod template, the `helm test` Pod included; `routing` holds the Gateway API, canary, KEDA and AGC
-rules. A deliberate deviation is accepted only when the
-values opt into it explicitly (`allowed_deviations`).
+rules, `inference` those of the InferencePool mode, `exposure` what a render exposes (load balancers,
+NetworkPolicy peers, hooks, cluster-scoped objects, scanner suppressions, keys written twice). A deliberate
+deviation is accepted only when the values name it in `securityExceptions` (`allowed_deviations`).
 
 Sources, cited per rule: the Pod Security Standards "restricted" profile as the Kubernetes Pod Security admission
 enforces it (kubernetes/kubernetes `staging/src/k8s.io/pod-security-admission/policy/check_*.go`), AKS Deployment
@@ -13,7 +14,7 @@ Safeguards (https://learn.microsoft.com/azure/aks/deployment-safeguards), and th
 kube-score check ids the ecosystem tier runs for real.
 """
 
-from harness.rules import objects, pods, routing
+from harness.rules import exposure, inference, objects, pods, routing
 from harness.rules.registry import (
     RULES,
     allowed_deviations,
@@ -28,6 +29,8 @@ __all__ = [
     "RULES",
     "allowed_deviations",
     "check",
+    "exposure",
+    "inference",
     "objects",
     "pods",
     "replicas_can_exceed_one",

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from harness.manifest import ref
+from harness.rules.exposure import cluster_scoped
 from harness.rules.pods import SECRETISH_NAME, SECRETISH_VALUE
 from harness.rules.registry import (
+    api_clients,
     pod_rule,
     replicas_can_exceed_one,
     rule,
@@ -26,21 +28,6 @@ REQUIRED_LABELS = (
     "app.kubernetes.io/instance",
     "app.kubernetes.io/managed-by",
     "helm.sh/chart",
-)
-CLUSTER_SCOPED = frozenset(
-    {
-        "Namespace",
-        "ClusterRole",
-        "ClusterRoleBinding",
-        "CustomResourceDefinition",
-        "PriorityClass",
-        "StorageClass",
-        "IngressClass",
-        "PersistentVolume",
-        "RuntimeClass",
-        "ValidatingWebhookConfiguration",
-        "MutatingWebhookConfiguration",
-    }
 )
 # Where each kind keeps the label selector of its pods (or, for a ServiceMonitor, of its Services).
 SELECTOR_PATHS = {
@@ -132,7 +119,7 @@ def namespace_rendered(manifest: Manifest) -> Iterator[str]:
     """metadata.namespace is the release namespace on every namespaced object. CKV_K8S_21."""
     for obj in manifest.objects:
         namespace = obj.get("metadata", {}).get("namespace")
-        if obj["kind"] not in CLUSTER_SCOPED and namespace != manifest.request.namespace:
+        if not cluster_scoped(str(obj["kind"])) and namespace != manifest.request.namespace:
             yield f"{ref(obj)}: metadata.namespace is {namespace!r}, want {manifest.request.namespace!r}"
 
 
@@ -192,10 +179,12 @@ def hpa_no_replicas(manifest: Manifest) -> Iterator[str]:
 # --- secrets and service accounts -----------------------------------------------------------------------------------
 
 
-@rule("no-sa-token-automount", unless="no-sa-token-automount")
+@rule("no-sa-token-automount", unless="serviceAccountToken")
 def no_sa_token_service_accounts(manifest: Manifest) -> Iterator[str]:
-    """The chart's ServiceAccounts do not automount their token either. CKV_K8S_38."""
+    """The chart's ServiceAccounts do not automount their token either, but those it binds to a Role. CKV_K8S_38."""
     for sa in manifest.by_kind("ServiceAccount"):
+        if sa["metadata"]["name"] in api_clients(manifest):
+            continue
         if sa.get("automountServiceAccountToken") is not False:
             yield f"{ref(sa)}: automountServiceAccountToken is not false"
 

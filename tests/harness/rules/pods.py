@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from harness.rules.registry import container_rule, pod_rule, value_at
+from harness.rules.registry import api_clients, container_rule, pod_rule, value_at
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -45,8 +45,26 @@ SAFE_SYSCTLS = frozenset(
         "net.ipv4.tcp_wmem",
     }
 )
-# check_seLinuxOptions.go
-ALLOWED_SELINUX_TYPES = frozenset({"", "container_t", "container_init_t", "container_kvm_t"})
+# check_seLinuxOptions.go (policy version 1.31, the oldest Kubernetes the chart supports)
+ALLOWED_SELINUX_TYPES = frozenset({"", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"})
+# check_capabilities_baseline.go: what baseline lets a container add ("restricted": NET_BIND_SERVICE only)
+BASELINE_CAPABILITIES = frozenset(
+    {
+        "AUDIT_WRITE",
+        "CHOWN",
+        "DAC_OVERRIDE",
+        "FOWNER",
+        "FSETID",
+        "KILL",
+        "MKNOD",
+        "NET_BIND_SERVICE",
+        "SETFCAP",
+        "SETGID",
+        "SETPCAP",
+        "SETUID",
+        "SYS_CHROOT",
+    }
+)
 PROBES = ("startupProbe", "readinessProbe", "livenessProbe")
 # AKS Deployment Safeguards: readiness and liveness probes on every container of every Pod (policy kind Pod, so helm
 # test pods too), each with one of these handlers; init containers are not checked, grpc does not count
@@ -71,18 +89,24 @@ class Required(NamedTuple):
     key: str  # securityContext field; `a.b` looks into a nested object
     want: object
     inherited: bool  # True: the pod's securityContext counts when the container sets nothing
-    unless: str | None = None  # the deviation that lifts the requirement
+    unless: str | None = None  # the securityExceptions name that lifts the requirement
 
 
 REQUIRED_SECURITY_CONTEXT = (
     # check_allowPrivilegeEscalation.go (unset fails restricted); CKV_K8S_20
-    Required("pss-allow-privilege-escalation", "allowPrivilegeEscalation", False, inherited=False),
+    Required(
+        "pss-allow-privilege-escalation",
+        "allowPrivilegeEscalation",
+        False,
+        inherited=False,
+        unless="privilegeEscalation",
+    ),
     # check_runAsNonRoot.go; CKV_K8S_23; AKS Deployment Safeguards (pod and container run as non-root)
-    Required("pss-run-as-non-root", "runAsNonRoot", True, inherited=True),
+    Required("pss-run-as-non-root", "runAsNonRoot", True, inherited=True, unless="runAsRoot"),
     # check_seccompProfile_restricted.go; CKV_K8S_31
     Required("pss-seccomp", "seccompProfile.type", "RuntimeDefault", inherited=True),
     # CKV_K8S_22; kube-score container-security-context-readonlyrootfilesystem (opt-out documented in values.yaml)
-    Required("read-only-root-fs", "readOnlyRootFilesystem", True, inherited=False, unless="read-only-root-fs"),
+    Required("read-only-root-fs", "readOnlyRootFilesystem", True, inherited=False, unless="writableRootFilesystem"),
 )
 
 
@@ -112,21 +136,28 @@ def _own(container: Container) -> Obj:
 # --- Pod Security Standards (restricted) ------------------------------------------------------------------------
 
 
-@pod_rule("pss-run-as-non-root")
+@pod_rule("pss-run-as-non-root", unless="runAsRoot")
 def pod_run_as_user(pod: PodTemplate, _: Manifest) -> Iterator[str]:
     """check_runAsUser.go: no runAsUser 0 on the pod."""
     if (pod.spec.get("securityContext") or {}).get("runAsUser") == 0:
         yield "spec.securityContext.runAsUser is 0"
 
 
-@container_rule("pss-run-as-non-root")
+@container_rule("pss-run-as-non-root", unless="runAsRoot")
 def container_run_as_user(container: Container, _: Manifest) -> Iterator[str]:
     """check_runAsUser.go: no runAsUser 0 on a container."""
     if _own(container).get("runAsUser") == 0:
         yield "securityContext.runAsUser is 0"
 
 
-@container_rule("pss-capabilities")
+@container_rule("pss-run-as-non-root")
+def root_that_cannot_start(container: Container, _: Manifest) -> Iterator[str]:
+    """Whatever the exceptions: UID 0 with runAsNonRoot true (each as the kubelet applies it) never starts."""
+    if container.security("runAsUser") == 0 and container.security("runAsNonRoot") is True:
+        yield "runAsUser 0 with runAsNonRoot true: the kubelet refuses to start it"
+
+
+@container_rule("pss-capabilities", unless="baselineCapabilities")
 def capabilities(container: Container, _: Manifest) -> Iterator[str]:
     """check_capabilities_restricted.go: drop ALL; add nothing but NET_BIND_SERVICE. CKV_K8S_28, CKV_K8S_37."""
     caps = _own(container).get("capabilities") or {}
@@ -135,6 +166,14 @@ def capabilities(container: Container, _: Manifest) -> Iterator[str]:
     extra = set(caps.get("add") or []) - {"NET_BIND_SERVICE"}
     if extra:
         yield f"capabilities.add {sorted(extra)} beyond NET_BIND_SERVICE"
+
+
+@container_rule("pss-capabilities")
+def baseline_capabilities(container: Container, _: Manifest) -> Iterator[str]:
+    """check_capabilities_baseline.go, whatever the exceptions: nothing added beyond the baseline set. CKV_K8S_25."""
+    extra = set((_own(container).get("capabilities") or {}).get("add") or []) - BASELINE_CAPABILITIES
+    if extra:
+        yield f"capabilities.add {sorted(extra)} beyond the Pod Security baseline set"
 
 
 @pod_rule("pss-privileged")
@@ -219,11 +258,18 @@ def container_overrides(container: Container, _: Manifest) -> Iterator[str]:
 # --- hardening, resources, probes, images ---------------------------------------------------------------------
 
 
-@pod_rule("no-sa-token-automount", unless="no-sa-token-automount")
-def no_sa_token(pod: PodTemplate, _: Manifest) -> Iterator[str]:
-    """automountServiceAccountToken false on every pod (opt-in: serviceAccount.automountToken=true). CKV_K8S_38."""
+@pod_rule("no-sa-token-automount", unless="serviceAccountToken")
+def no_sa_token(pod: PodTemplate, manifest: Manifest) -> Iterator[str]:
+    """automountServiceAccountToken false on every pod, and no projected ServiceAccount token volume either
+    (opt-in: serviceAccount.automountToken=true with serviceAccountToken in securityExceptions), but on the pods of a
+    ServiceAccount the chart binds to a Role (the endpoint picker, which reads the API). CKV_K8S_38."""
+    if pod.spec.get("serviceAccountName") in api_clients(manifest):
+        return
     if pod.spec.get("automountServiceAccountToken") is not False:
         yield "spec.automountServiceAccountToken is not false"
+    for volume in pod.spec.get("volumes") or []:
+        if any("serviceAccountToken" in source for source in (volume.get("projected") or {}).get("sources") or []):
+            yield f"volume {volume['name']} projects a ServiceAccount token"
 
 
 @container_rule("resources")

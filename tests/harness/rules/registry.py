@@ -93,14 +93,20 @@ def value_at(values: dict[str, Any], dotted: str, default: object = None) -> Any
 
 
 def allowed_deviations(manifest: Manifest) -> set[str]:
-    """Deviations the values opt into explicitly (each documented in values.yaml)."""
-    values = manifest.values
-    allowed: set[str] = set()
-    if value_at(values, "securityContext.readOnlyRootFilesystem") is False:
-        allowed.add("read-only-root-fs")  # NVIDIA CDI hook setups (values.yaml securityContext comment)
-    if value_at(values, "serviceAccount.automountToken") is True:
-        allowed.add("no-sa-token-automount")
-    return allowed
+    """The relaxations the values name in `securityExceptions` (values.yaml documents each); a rule registered with
+    `unless=<name>` is skipped when its name is among them."""
+    return {str(name) for name in value_at(manifest.values, "securityExceptions", None) or []}
+
+
+def api_clients(manifest: Manifest) -> set[str]:
+    """ServiceAccounts the chart authorizes to call the API server: subjects of a rendered RoleBinding (the endpoint
+    picker's). Their pods need the token; every other pod goes without."""
+    return {
+        subject["name"]
+        for binding in manifest.by_kind("RoleBinding")
+        for subject in binding.get("subjects") or []
+        if subject.get("kind") == "ServiceAccount"
+    }
 
 
 def selects(selector: dict[str, str], labels: dict[str, str]) -> bool:

@@ -1,10 +1,10 @@
 """Rules for the Gateway API routes, the canary Deployment, KEDA and the AGC policies (registered into
 `harness.rules.RULES` like the others, so every scenario of the matrix is checked by them).
 
-What they guard: a route sends traffic only to Services and ports the chart renders; each selector of a Service, PDB
-or NetworkPolicy selects the pods of exactly one Deployment (the stable Service never selects canary pods: AKS
-Deployment Safeguards' unique Service selectors, and a weighted split that means what it says); one autoscaler per
-Deployment; every policy and authentication reference resolves.
+What they guard: a route sends traffic only to Services and ports (or InferencePools) the chart renders; each selector
+of a Service, PDB or NetworkPolicy selects the pods of exactly one Deployment (the stable Service never selects canary
+pods: AKS Deployment Safeguards' unique Service selectors, and a weighted split that means what it says); one
+autoscaler per Deployment; every policy and authentication reference resolves.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 ROUTE_KINDS = ("HTTPRoute", "GRPCRoute")
 GATEWAY_GROUP = "gateway.networking.k8s.io"
+POOL_GROUP = "inference.networking.k8s.io"
 # The rules of this module, for the self-test that breaks each one (tests/render/test_routing.py).
 ROUTING_RULES = ("route-backends", "route-parents", "selectors-one-workload", "one-autoscaler", "policy-targets")
 
@@ -44,13 +45,18 @@ def _service_ports(manifest: Manifest) -> dict[str, set[int]]:
 
 @rule("route-backends")
 def route_backends(manifest: Manifest) -> Iterator[str]:
-    """Each backendRef (and mirror target) is a rendered Service on one of its ports, in the route's namespace;
-    weights are on every backendRef of a rule or on none, and at least one is above zero."""
+    """Each backendRef (and mirror target) is a rendered Service on one of its ports, or a rendered InferencePool
+    (no port: the pool names its target port), in the route's namespace; weights are on every backendRef of a rule or
+    on none, and at least one is above zero."""
     services = _service_ports(manifest)
+    pools = {p["metadata"]["name"] for p in manifest.by_kind("InferencePool")}
     for route in (r for kind in ROUTE_KINDS for r in manifest.by_kind(kind)):
         for where, backend in route_backend_refs(route):
             name, port = backend.get("name"), backend.get("port")
-            if backend.get("group", "") != "" or backend.get("kind", "Service") != "Service":
+            if (backend.get("group"), backend.get("kind")) == (POOL_GROUP, "InferencePool"):
+                if name not in pools or "port" in backend or where.endswith("requestMirror"):
+                    yield f"{ref(route)} {where}: {backend} is not a rendered InferencePool without a port"
+            elif backend.get("group", "") != "" or backend.get("kind", "Service") != "Service":
                 yield f"{ref(route)} {where}: {backend} is not a core Service"
             elif backend.get("namespace", route["metadata"].get("namespace")) != route["metadata"].get("namespace"):
                 yield f"{ref(route)} {where}: {name} is in another namespace (needs a ReferenceGrant)"

@@ -1,0 +1,3 @@
+module ai-inference.local/monitorsync
+
+go 1.26
