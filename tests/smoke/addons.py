@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -97,6 +98,20 @@ def wait_route_accepted(kube: Kube, plural: str, namespace: str, name: str, gate
     except Exception:
         parent = route_parent(custom(kube, GATEWAY_API, plural, namespace, name), gateway)
         raise AssertionError(f"{plural} {namespace}/{name} towards {gateway}: {reasons(parent)}") from None
+
+
+def wait_route_applied(kube: Kube, plural: str, namespace: str, name: str, gateway: str) -> None:
+    """Wait until the implementation reports the route's current generation towards `gateway` (observedGeneration of
+    its Accepted condition), then until it reaches Traefik's data plane: Traefik applies a provider's changes at most
+    every `providersThrottleDuration`, 2 s by default (Traefik's static configuration reference)."""
+
+    def probe() -> bool:
+        route = custom(kube, GATEWAY_API, plural, namespace, name)
+        accepted = [c for c in (route_parent(route, gateway) or {}).get("conditions") or [] if c["type"] == "Accepted"]
+        return any(c.get("observedGeneration") == route["metadata"]["generation"] for c in accepted)
+
+    wait_for(f"{plural} {namespace}/{name} applied at its current generation", probe, timeout=60, interval=0.5)
+    time.sleep(3)
 
 
 def release_objects(
@@ -262,7 +277,9 @@ def replicas(kube: Kube, ns: str, release: str) -> tuple[int, int]:
 
 
 def start_queue(real_pool: RealPool, ns: str, svc: Model, concurrency: int) -> str:
-    """A client pod keeping `concurrency` slow completions in flight through the Service until STOP_FILE."""
+    """A client pod keeping `concurrency` slow completions in flight through the Service until STOP_FILE; it starts
+    once kube-proxy forwards the Service to the release's pods."""
+    real_pool.wait_proxied(svc, real_pool.server_pods(ns, svc.metadata.labels[INSTANCE]))
     url = service_url(svc, "/v1/completions", by_ip=True)
     args = ["load", "-url", url, "-body", PROMPT, "-count", "100000", "-concurrency", str(concurrency), "-interval",
             "0s", "-timeout", "120s", "-stop-file", STOP_FILE, "-max-duration", "300s"]  # fmt: skip

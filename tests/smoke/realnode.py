@@ -247,6 +247,13 @@ class RealPool:
             interval=0.2,
         )
 
+    def proxied_service(self, namespace: str, release: str) -> Model:
+        """The release's Service once kube-proxy forwards its cluster IP to every server pod (wait_proxied): a
+        request loop through the cluster IP starts only then."""
+        svc = self.service(namespace, release)
+        self.wait_proxied(svc, self.server_pods(namespace, release))
+        return svc
+
     def events(self, namespace: str, pod: str, reason: str) -> list[str]:
         return [
             str(e.message)

@@ -29,6 +29,7 @@ from .addons import (
     route_parent,
     routed,
     wait_route_accepted,
+    wait_route_applied,
 )
 from .kube import Kube, wait_for
 from .realnode import STOP_FILE, RealPool, completion_body, last_json
@@ -128,14 +129,26 @@ def canary_gone(kube: Kube, ns: str) -> bool:
     return not kube.apps.list_namespaced_deployment(ns, label_selector="app.kubernetes.io/component=canary").items
 
 
+def all_to_stable(real_pool: RealPool, ns: str, values: dict[str, Any], parent: tuple[str, str]) -> dict[str, Any]:
+    """The first of the chart README's two upgrades that end a canary: weights 100/0, applied by the gateway
+    (`parent`: the gateway and route names)."""
+    values = {**values, "canary.weights.stable": 100, "canary.weights.canary": 0}
+    real_pool.upgrade(RELEASE, ns, values)
+    gateway, route = parent
+    wait_route_applied(real_pool.kube, "httproutes", ns, route, gateway)
+    return values
+
+
 def test_rollback_under_load(kube: Kube, real_pool: RealPool, ns: str, served: Loop) -> None:
-    """The chart README's roll back (`canary.enabled: false` alone) while a client calls the route every 20 ms: no
-    request fails, the canary's objects are removed, and afterwards every answer is the stable version."""
+    """The chart README's roll back (weights 100/0, then `canary.enabled: false` alone) while a client calls the route
+    every 20 ms: no request fails, the canary's objects are removed, and afterwards every answer is the stable
+    version."""
     host = f"{ns}.example.com"
     values = routed(host, **CANARY)
     gateway, route = install_routed(real_pool, ns, RELEASE, values)
     served.serves(host, ready_pods(kube, ns))
     client = start_loop(real_pool, ns, served, host)
+    values = all_to_stable(real_pool, ns, values, (gateway, route))
     real_pool.upgrade(RELEASE, ns, {**values, "canary.enabled": False})
     wait_for("the canary Deployment to be removed", lambda: canary_gone(kube, ns))
     summary = stop_loop(real_pool, ns, client)
@@ -148,15 +161,17 @@ def test_rollback_under_load(kube: Kube, real_pool: RealPool, ns: str, served: L
 
 
 def test_promote_under_load(kube: Kube, real_pool: RealPool, ns: str, served: Loop) -> None:
-    """The chart README's promotion (the stable `args` set to the canary's, `canary.enabled: false`) while a client
-    calls the route every 20 ms: no request fails, the stable pods roll to the new version, the canary's objects are
-    removed, and afterwards every answer is the new version from the stable Deployment."""
+    """The chart README's promotion (weights 100/0, then the stable `args` set to the canary's with
+    `canary.enabled: false`) while a client calls the route every 20 ms: no request fails, the stable pods roll to
+    the new version, the canary's objects are removed, and afterwards every answer is the new version from the stable
+    Deployment."""
     host = f"{ns}.example.com"
     values = routed(host, **CANARY)
-    install_routed(real_pool, ns, RELEASE, values)
+    parent = install_routed(real_pool, ns, RELEASE, values)
     served.serves(host, ready_pods(kube, ns))
     old = {p.metadata.name for p in real_pool.server_pods(ns, RELEASE)}
     client = start_loop(real_pool, ns, served, host)
+    values = all_to_stable(real_pool, ns, values, parent)
     real_pool.upgrade(RELEASE, ns, {**values, "args": CANARY["canary.args"], "canary.enabled": False})
     wait_for("the canary Deployment to be removed", lambda: canary_gone(kube, ns))
     wait_for(

@@ -95,7 +95,7 @@ def test_rolling_upgrade_serves_every_request(kube: Kube, real_pool: RealPool, n
     """A client pod calls /v1/completions through the Service's cluster IP every 20 ms while `helm upgrade` rolls
     both replicas to a new version: no request fails, and answers come from both versions."""
     assert_installed(real_pool.install(RELEASE, ns))
-    svc = real_pool.service(ns, RELEASE)
+    svc = real_pool.proxied_service(ns, RELEASE)
     old = {p.metadata.name for p in real_pool.server_pods(ns, RELEASE)}
     url = service_url(svc, "/v1/completions", by_ip=True)
     loop = ["load", "-url", url, "-body", completion_body(), "-count", "10000", "-interval", "20ms"]

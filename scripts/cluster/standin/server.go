@@ -143,10 +143,10 @@ func serve(cfg config) int {
 	}
 	s.draining.Store(true)
 	time.Sleep(cfg.drain)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
+	// Every request in flight finishes, however long it takes, as a model server does: the pod's grace period
+	// (the kubelet's SIGKILL) is the only bound.
 	for _, one := range servers {
-		if err := one.Shutdown(ctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := one.Shutdown(context.Background()); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			fmt.Fprintln(os.Stderr, "standin: shutdown:", err)
 			return 1
 		}
