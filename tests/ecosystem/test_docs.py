@@ -104,7 +104,7 @@ REQUIRED_TEXT = [
     "kubernetes.azure.com/tls-cert-keyvault-uri",
     "kubernetes.azure.com/tls-cert-service-account",
     "## Migration from App Routing nginx / AGIC to Gateway API",
-    "Promote:",
+    "Promote and roll back in two upgrades",
     # notes
     "Gateway API",
     "November 2026",
