@@ -251,8 +251,16 @@ def ready_pods(kube: Kube, ns: str) -> int:
 # --- queue-depth autoscaling ------------------------------------------------------------------------------------
 
 VLLM = REPO_ROOT / "values" / "vllm.yaml"
-# One completion at a time, 8 tokens of 0.5 s each: 4 s per request.
-SLOW_SERVER = {"config.STANDIN_MAX_RUNNING": "1", "config.STANDIN_TOKEN_DELAY": "500ms"}
+# One completion at a time, 8 tokens of 0.5 s each: 4 s per request. A pod that KEDA scales away while requests
+# still wait in its queue finishes them when its grace period covers the longest wait a client allows (the queue
+# client's -timeout), as the chart's default grace period covers the longest request; the real pool's 10 s would
+# kill it with queued requests unanswered (the client sees EOF).
+QUEUE_TIMEOUT = 120
+SLOW_SERVER = {
+    "config.STANDIN_MAX_RUNNING": "1",
+    "config.STANDIN_TOKEN_DELAY": "500ms",
+    "terminationGracePeriodSeconds": QUEUE_TIMEOUT,
+}
 PROMPT = completion_body("one two three four five six seven eight", 8)
 # Timing for the test: KEDA polls every 2 s, a quiet queue deactivates after 10 s, the HPA scales down after 10 s
 # instead of vllm.yaml's 600 s, the ServiceMonitor scrapes every 2 s.
@@ -282,7 +290,7 @@ def start_queue(real_pool: RealPool, ns: str, svc: Model, concurrency: int) -> s
     real_pool.wait_proxied(svc, real_pool.server_pods(ns, svc.metadata.labels[INSTANCE]))
     url = service_url(svc, "/v1/completions", by_ip=True)
     args = ["load", "-url", url, "-body", PROMPT, "-count", "100000", "-concurrency", str(concurrency), "-interval",
-            "0s", "-timeout", "120s", "-stop-file", STOP_FILE, "-max-duration", "300s"]  # fmt: skip
+            "0s", "-timeout", f"{QUEUE_TIMEOUT}s", "-stop-file", STOP_FILE, "-max-duration", "300s"]  # fmt: skip
     client = real_pool.client(ns, "queue", args)
     wait_for("the client to run", lambda: real_pool.pod(ns, client).status.phase == "Running", timeout=60)
     return client
