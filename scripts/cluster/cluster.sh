@@ -51,10 +51,12 @@ healthy() {
 
 # kwokctl drops ALL its default stages once --config holds any Stage, so the config is
 # kwok's own default node and pod stages, read from the pinned kwok module (same version
-# as the kwok binaries), followed by ours (scripts/cluster/aks/kwok-stages.yaml).
+# as the kwok binaries, downloaded again if the module cache was cleaned since the build),
+# followed by ours (scripts/cluster/aks/kwok-stages.yaml).
 write_stages() {
   local kwok_dir stage
-  kwok_dir=$(cd "$here/tools" && GOFLAGS=-mod=readonly go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)
+  kwok_dir=$(cd "$here/tools" && go mod download -json sigs.k8s.io/kwok |
+    python3 -c 'import json, sys; info = json.load(sys.stdin); print(info.get("Dir") or sys.exit(info.get("Error")))')
   {
     for stage in node/fast/node-initialize node/heartbeat-with-lease/node-heartbeat-with-lease \
       pod/fast/pod-ready pod/fast/pod-complete pod/fast/pod-delete; do
